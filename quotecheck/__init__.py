@@ -1,0 +1,1 @@
+"""quotecheck: extract quotations from news articles, attribute them, and trace their variants."""

@@ -1,0 +1,194 @@
+"""The command line: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import render
+from .ingest import FileResult, ingest_files
+from .models import KINDS, Metadata
+from .sources import SourceError, collect_paths, load_manifest, metadata_from_fields
+from .store import EXPORT_FIELDS, Store, StoreError
+
+# Exit codes, the same for every command.
+EXIT_OK, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class InputError(click.ClickException):
+    """A bad file, path or store: one line on stderr, exit code 2."""
+
+    exit_code = EXIT_INPUT
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(version("quotecheck"), "--version", prog_name="quotecheck")
+@click.option(
+    "--db",
+    "db_path",
+    envvar="QUOTECHECK_DB",
+    default="db/quotes.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The store (SQLite file). The QUOTECHECK_DB environment variable sets it too.",
+)
+@click.pass_context
+def cli(ctx: click.Context, db_path: str) -> None:
+    """quotecheck: every printed version of a quotation, who said it, and who changed what.
+
+    \b
+    Example:
+        quotecheck ingest fixtures/articles
+        quotecheck quotes --speaker "Andrés Manuel López Obrador"
+    """
+    ctx.obj = {"db_path": db_path}
+
+
+def open_store(ctx: click.Context, *, create: bool = True) -> Store:
+    try:
+        return Store.open(ctx.obj["db_path"], create=create)
+    except StoreError as error:
+        raise InputError(str(error)) from None
+
+
+def metadata_options(function):
+    """The article metadata options shared by `ingest` and `check`."""
+    for option in reversed(
+        [
+            click.option("--outlet", help="Outlet that printed the articles (overrides front matter)."),
+            click.option("--date", "published", help="Publication date, ISO (2021-01-04 or 2021-01-04T11:41)."),
+            click.option("--url", help="Address of the article."),
+            click.option("--title", help="Headline of the article."),
+            click.option("--lang", help="Language code of the article (en, es, fr, ...)."),
+            click.option(
+                "--manifest",
+                type=click.Path(exists=True, dir_okay=False),
+                help="CSV or JSON of metadata keyed by file name (column or key 'file').",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def read_metadata_options(values: dict[str, str | None]) -> tuple[Metadata, dict[str, Metadata] | None]:
+    try:
+        options = metadata_from_fields(
+            {key: values[key] or "" for key in ("outlet", "published", "url", "title", "lang")},
+            where="--date",
+        )
+        manifest = load_manifest(values["manifest"]) if values["manifest"] else None
+    except SourceError as error:
+        raise InputError(str(error)) from None
+    return options, manifest
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@metadata_options
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], **values: str | None) -> None:
+    """Add articles (files, or folders searched for .txt and .md) to the store.
+
+    Metadata comes from, highest first: these options, front matter at the top of each file
+    (key: value lines between --- lines), the --manifest, and for the outlet only a guess
+    from the text ("Credit: RT News"). An unchanged article is skipped; a changed one has
+    its quotations replaced.
+
+    \b
+    Example:
+        quotecheck ingest fixtures/articles
+        quotecheck ingest --outlet Reuters --date 2021-01-05 story.txt
+    """
+    options, manifest = read_metadata_options(values)
+    try:
+        files = collect_paths(paths)
+    except SourceError as error:
+        raise InputError(str(error)) from None
+    store = open_store(ctx)
+    err = render.console(stderr=True)
+
+    def report_failure(result: FileResult) -> None:
+        if result.error:
+            err.print(f"[red]Error:[/red] {result.error}", markup=True, soft_wrap=True)
+
+    if sys.stderr.isatty() and len(files) > 1:
+        with Progress(
+            TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=err, transient=True,
+        ) as progress:
+            task = progress.add_task("ingest", total=len(files))
+
+            def advance(result: FileResult) -> None:
+                report_failure(result)
+                progress.advance(task)
+
+            report = ingest_files(store, files, options=options, manifest=manifest, on_file=advance)
+    else:
+        report = ingest_files(store, files, options=options, manifest=manifest, on_file=report_failure)
+    store.close()
+    click.echo(report.summary())
+    if report.failed:
+        ctx.exit(EXIT_INPUT)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--speaker", help="Only quotations by this speaker (canonical name, any case).")
+@click.option("--outlet", help="Only quotations printed by this outlet.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only quotations of this kind.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array instead of a table.")
+@click.pass_context
+def quotes(ctx: click.Context, speaker: str | None, outlet: str | None, kind: str | None,
+           limit: int | None, as_json: bool) -> None:
+    """List stored quotations: outlet, date, speaker, kind and text.
+
+    \b
+    Example:
+        quotecheck quotes --outlet RT
+        quotecheck quotes --kind direct --json
+    """
+    store = open_store(ctx, create=False)
+    rows = store.quotation_rows(speaker=speaker, outlet=outlet, kind=kind, limit=limit)
+    if as_json:
+        render.write_json(rows, sys.stdout)
+    else:
+        render.console().print(render.quotes_table(rows))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True, help="One JSON object per line, or CSV with a header.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to this file instead of standard output.")
+@click.pass_context
+def export(ctx: click.Context, output_format: str, output) -> None:  # noqa: ANN001 - click file
+    """Dump every quotation with its article's fields (see README, "Export fields").
+
+    \b
+    Example:
+        quotecheck export --format csv -o quotes.csv
+    """
+    store = open_store(ctx, create=False)
+    rows = store.quotation_rows()
+    if output_format == "csv":
+        render.write_csv(rows, output, EXPORT_FIELDS)
+    else:
+        render.write_jsonl(rows, output)
+
+
+def main() -> None:
+    cli(prog_name="quotecheck")
+
+
+if __name__ == "__main__":
+    main()

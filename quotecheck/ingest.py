@@ -1,0 +1,65 @@
+"""Ingesting article files into the store: read, extract, save, one article per transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .extract import extract
+from .models import Metadata
+from .sources import SourceError, read_articles
+from .store import ADDED, SKIPPED, UPDATED, Store
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    status: str  # added, updated, skipped or failed
+    quotations: int = 0
+    error: str | None = None
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for result in self.results if result.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [result for result in self.results if result.status == "failed"]
+
+    @property
+    def quotations(self) -> int:
+        return sum(result.quotations for result in self.results if result.status in (ADDED, UPDATED))
+
+    def summary(self) -> str:
+        return (
+            f"{self.count(ADDED)} articles added, {self.count(UPDATED)} updated, "
+            f"{self.count(SKIPPED)} skipped, {self.count('failed')} failed; "
+            f"{self.quotations} quotations found"
+        )
+
+
+def ingest_files(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    options: Metadata = Metadata(),
+    manifest: dict[str, Metadata] | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest each file; a file that cannot be read is reported and the others go on."""
+    report = IngestReport()
+    for path, article in read_articles(paths, options=options, manifest=manifest):
+        if isinstance(article, SourceError):
+            result = FileResult(str(path), "failed", error=str(article))
+        else:
+            saved = store.save_article(article, extract(article))
+            result = FileResult(str(path), saved.status, saved.quotations)
+        report.results.append(result)
+        if on_file is not None:
+            on_file(result)
+    return report

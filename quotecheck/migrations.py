@@ -1,0 +1,64 @@
+"""The store's schema: one versioned migration set, applied whenever a store is opened.
+
+Never edit a migration that has shipped; add a new one. `db/schema.sql` is the readable
+result of all of them (tests/test_store.py checks that it is current).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("quotecheck")
+
+
+@migrations()
+def m001_articles_and_quotes(db: Database) -> None:
+    db["articles"].create(
+        {
+            "id": int,
+            "path": str,
+            "outlet": str,
+            "outlet_source": str,
+            "published": str,
+            "url": str,
+            "title": str,
+            "lang": str,
+            "content_hash": str,
+            "ingested_at": str,
+            "body_line": int,
+            "text": str,
+        },
+        pk="id",
+        not_null={"path", "content_hash", "ingested_at", "text"},
+    )
+    db["articles"].create_index(["path"], unique=True)
+    db["articles"].create_index(["content_hash"])
+    db["articles"].create_index(["outlet"])
+    db["articles"].create_index(["published"])
+    db["quotes"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "seq": int,
+            "text": str,
+            "normalized": str,
+            "start": int,
+            "end": int,
+            "sentence": str,
+            "speaker": str,
+            "speaker_as_written": str,
+            "kind": str,
+            "suspect": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "seq", "text", "normalized", "start", "end", "kind", "suspect"},
+    )
+    db["quotes"].create_index(["article_id", "seq"], unique=True)
+    db["quotes"].create_index(["speaker"])
+    db["quotes"].create_index(["kind"])
+
+
+def known_names() -> list[str]:
+    """Names of every migration this version of quotecheck knows, in order."""
+    return [migration.name for migration in migrations.pending(Database(memory=True))]
