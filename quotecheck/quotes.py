@@ -1,17 +1,234 @@
-"""Finding quotation spans in article text (pure: text in, spans out)."""
+"""Finding quotation spans in article text (pure: text in, spans out).
+
+The finder pairs quotation marks paragraph by paragraph with a stack, deciding for each mark
+whether it can open or close from the mark itself and from what stands on either side of it
+(as Markdown decides emphasis: a mark with a space before and a letter after opens). This
+copes with mixed pairs (a straight opening mark closed by a curly one), marks glued to the next
+word ("...Mexico”he said"), guillemets used either way round, German „…“ quotes, nesting, and
+apostrophes, which are never quotation marks. A quotation that never closes runs to the end of
+its paragraph and is marked suspect, so an unbalanced mark cannot swallow the article. A
+quotation that runs over several paragraphs (each re-opening, only the last closing) is one.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .models import DIRECT, Quotation
+from .models import DIRECT, FRAGMENT, SCARE
 
-_DOUBLE = re.compile(r"[\"“”](?P<inner>[^\"“”\n]+)[\"“”]")
+DOUBLE_MARKS = "\"“”„‟«»〝〞＂"
+SINGLE_MARKS = "'‘’‚‛‹›"
+ALL_MARKS = DOUBLE_MARKS + SINGLE_MARKS
+
+# Marks that open or close unless their surroundings say otherwise.
+_OPENING = "“„‟«‘‚‛‹〝"
+_CLOSING = "”»’›〞"
+_OPEN_PUNCT = "([{<—–-/:;,"
+_CLOSE_PUNCT = ".,;:!?)]}>…—–-/*"
+
+# A quotation longer than this inside one paragraph is kept but marked suspect.
+MAX_QUOTATION_CHARS = 2000
+
+OPEN, CLOSE, EITHER = "open", "close", "either"
 
 
-def find_quotations(text: str) -> list[Quotation]:
-    """Every quotation in `text`, in text order."""
-    return [
-        Quotation(text=m.group("inner"), start=m.start("inner"), end=m.end("inner"), kind=DIRECT)
-        for m in _DOUBLE.finditer(text)
-    ]
+@dataclass(frozen=True)
+class Span:
+    """A paired (or unclosed) quotation: marks at `open_at`/`close_at`, text in [start, end)."""
+
+    open_at: int
+    close_at: int | None  # None: never closed, runs to the end of its paragraph
+    start: int
+    end: int
+    double: bool  # double-mark family (“ ” " « » „) rather than single (‘ ’ ' ‹ ›)
+    depth: int  # 0 for an outermost quotation
+
+    @property
+    def suspect(self) -> bool:
+        return self.close_at is None or self.end - self.start > MAX_QUOTATION_CHARS
+
+
+def _family_is_double(mark: str) -> bool:
+    return mark in DOUBLE_MARKS
+
+
+def _is_space(ch: str) -> bool:
+    return ch == "" or ch.isspace()
+
+
+def mark_role(text: str, i: int) -> str | None:
+    """Whether the mark at text[i] can open, close, either, or is no quotation mark at all."""
+    mark = text[i]
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    space_before = _is_space(before) or before in _OPEN_PUNCT or before in ALL_MARKS
+    space_after = _is_space(after) or after in _CLOSE_PUNCT or after in ALL_MARKS
+    if mark in SINGLE_MARKS and mark not in "‹›":
+        if before.isalnum() and after.isalnum():
+            return None  # don't, Mexico’s
+        if after.isdigit() and not before.isalnum():
+            return None  # the ’90s
+        if mark in "’'" and before.isalnum() and after.isalpha():
+            return None
+    if mark == "'" or mark == '"':
+        if space_before and not _is_space(after):
+            return OPEN if not space_after else EITHER
+        if not _is_space(before) and space_after:
+            return CLOSE
+        if before.isalnum() and after.isalnum():
+            return EITHER if mark == '"' else None
+        return EITHER if mark == '"' else None
+    if mark in _OPENING:
+        # “ used as a closing mark: glued to the word before, free after („Kochens“, “s—“)
+        if not _is_space(before) and not space_before and space_after:
+            return CLOSE if mark in "“‘" else EITHER
+        if not _is_space(before) and space_after and before not in "([{":
+            return EITHER
+        return OPEN
+    if mark in _CLOSING:
+        # ” or » used as an opening mark: free before, glued to the word after (»Text«, ”Hej”)
+        if space_before and not _is_space(after) and after.isalnum():
+            return EITHER
+        return CLOSE
+    return None
+
+
+def _is_plural_possessive(text: str, i: int, paragraph_end: int) -> bool:
+    """’ after -s followed by a lower-case word, with another closing candidate later: the judges’ decision."""
+    if text[i] not in "’'" or i == 0 or text[i - 1] not in "sS":
+        return False
+    match = re.match(r"\s+[a-z]", text[i + 1 : i + 4])
+    return bool(match) and any(text[j] in "’'" for j in range(i + 2, paragraph_end))
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line with text in it."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        if match.group().strip():
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _opens_with_mark(text: str, start: int, end: int) -> int | None:
+    """Index of a double opening mark that begins the paragraph, if it does."""
+    i = start
+    while i < end and text[i].isspace():
+        i += 1
+    if i < end and text[i] in DOUBLE_MARKS and mark_role(text, i) in (OPEN, EITHER):
+        return i
+    return None
+
+
+def find_spans(text: str) -> list[Span]:
+    """All quotation spans of `text`, outer before inner, in text order."""
+    spans: list[Span] = []
+    carried: int | None = None  # opening mark of a quotation continued from the previous paragraph
+    paragraphs = _paragraphs(text)
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        stack: list[tuple[int, bool]] = []  # (index of opening mark, double family)
+        first_mark = _opens_with_mark(text, p_start, p_end)
+        if carried is not None and first_mark is not None:
+            stack.append((carried, True))
+        carried = None
+        for i in range(p_start, p_end):
+            mark = text[i]
+            if mark not in ALL_MARKS:
+                continue
+            if i == first_mark and stack and stack[0][0] < p_start:
+                continue  # the re-opening mark of a continued quotation
+            role = mark_role(text, i)
+            if role is None:
+                continue
+            double = _family_is_double(mark)
+            if role in (CLOSE, EITHER) and stack:
+                if not double and _is_plural_possessive(text, i, p_end):
+                    continue
+                if stack[-1][1] == double:
+                    open_at, _ = stack.pop()
+                    spans.append(_span(open_at, i, double, len(stack)))
+                    continue
+                if double and any(entry[1] for entry in stack):
+                    while not stack[-1][1]:  # single openers left open inside: not quotations
+                        stack.pop()
+                    open_at, _ = stack.pop()
+                    spans.append(_span(open_at, i, double, len(stack)))
+                    continue
+                if role == CLOSE:
+                    continue
+            if role in (OPEN, EITHER):
+                stack.append((i, double))
+        doubles = [entry for entry in stack if entry[1]]
+        if doubles:
+            open_at = doubles[0][0]
+            if _continues(text, p_end, paragraphs[index + 1 :]):
+                carried = open_at
+            else:
+                spans.append(Span(open_at, None, open_at + 1, p_end, True, 0))
+    spans = [span for span in spans if re.search(r"\w", text[span.start : span.end])]
+    spans.sort(key=lambda span: (span.open_at, -span.end))
+    return _with_depths(spans)
+
+
+def _continues(text: str, p_end: int, following: list[tuple[int, int]]) -> bool:
+    """A paragraph left open continues into the next when that one re-opens right away and the
+    run of re-opening paragraphs closes at last (the convention for multi-paragraph quotes)."""
+    previous_end = p_end
+    for start, end in following:
+        if text[previous_end:start].count("\n") > 2 or _opens_with_mark(text, start, end) is None:
+            return False
+        if any(text[i] in DOUBLE_MARKS and mark_role(text, i) == CLOSE for i in range(start + 1, end)):
+            return True
+        previous_end = end
+    return False
+
+
+def _span(open_at: int, close_at: int, double: bool, depth: int) -> Span:
+    return Span(open_at, close_at, open_at + 1, close_at, double, depth)
+
+
+def _with_depths(spans: list[Span]) -> list[Span]:
+    result: list[Span] = []
+    enclosing: list[Span] = []
+    for span in spans:
+        while enclosing and enclosing[-1].end < span.end:
+            enclosing.pop()
+        result.append(
+            Span(span.open_at, span.close_at, span.start, span.end, span.double, len(enclosing))
+        )
+        enclosing.append(span)
+    return result
+
+
+# -- kinds -----------------------------------------------------------------------------------
+
+# A quotation of at most this many words that is woven into the reporter's sentence is a fragment.
+FRAGMENT_MAX_WORDS = 5
+# At most this many words with nobody tied to them: a scare quote.
+SCARE_MAX_WORDS = 2
+
+
+def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
+    """direct, fragment or scare.
+
+    - scare: a word or two (or a short Title Like Name) that nobody is said to have said; also
+      a short woven phrase with no speaker within reach;
+    - fragment: a short phrase of a speaker's, woven into the reporter's sentence or nested in
+      a longer quotation;
+    - direct: one or more quoted sentences or clauses.
+    """
+    inner = text[span.start : span.end]
+    words = re.findall(r"\w+(?:[’'\-]\w+)*", inner)
+    title_like = len(words) <= 4 and all(word[0].isupper() or word.isdigit() for word in words)
+    if not attributed:
+        if len(words) <= SCARE_MAX_WORDS or (title_like and not re.search(r"[.!?,]\s*$", inner)):
+            return SCARE
+        if woven and len(words) <= FRAGMENT_MAX_WORDS:
+            return SCARE
+        return DIRECT
+    if len(words) <= SCARE_MAX_WORDS or span.depth:
+        return FRAGMENT
+    if len(words) <= FRAGMENT_MAX_WORDS and (woven or inner[:1].islower()):
+        return FRAGMENT
+    return DIRECT

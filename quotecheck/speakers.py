@@ -1,0 +1,644 @@
+"""Who said it: attribution of quotation spans and resolution of speaker names (pure).
+
+For each quotation the attribution is looked for, nearest first:
+1. right after the closing mark, in the same sentence: “…,” X said / said X / he told reporters;
+2. before the opening mark, in the same sentence: X said: “…” / X said he thinks Assange “…”
+   (the subject of the nearest speech verb that has one; "adding", "calling" borrow it);
+3. "according to X" anywhere in the sentence;
+4. the sentence just before (in the same or the previous paragraph), when it introduces X
+   speaking or holds a quotation by X: continuations and “A,” he said. “B.”
+Nothing further away is used: a quotation with no attribution within reach has no speaker.
+
+Mentions are resolved to one canonical name per person: titles stripped, pronouns and role
+descriptions ("the Mexican president") resolved to the person they refer to, partial names
+(Obrador) to the fullest form in the article, and that form, through the known aliases of
+the store, to the canonical name used across articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .normalize import fold, strip_accents
+from .quotes import Span
+
+# -- vocabulary ------------------------------------------------------------------------------
+
+_ENGLISH_VERBS = r"""
+say|says|said|saying|tell|tells|told|telling|add|adds|added|adding|state|states|stated|stating|
+declare|declares|declared|declaring|write|writes|wrote|writing|tweet|tweets|tweeted|tweeting|post|posted|
+note|notes|noted|noting|explain|explains|explained|explaining|argue|argues|argued|arguing|insist|insists|
+insisted|insisting|warn|warns|warned|warning|urge|urges|urged|urging|ask|asks|asked|asking|reply|replies|
+replied|answer|answered|respond|responds|responded|continue|continues|continued|conclude|concluded|
+remark|remarked|recall|recalls|recalled|recalling|claim|claims|claimed|claiming|acknowledge|acknowledged|
+admit|admits|admitted|announce|announces|announced|announcing|emphasi[sz]e|emphasi[sz]es|emphasi[sz]ed|
+emphasi[sz]ing|stress|stresses|stressed|stressing|point(?:s|ed|ing)?\s+out|observe|observed|comment|
+commented|quip|quipped|suggest|suggests|suggested|suggesting|caution|cautioned|predict|predicted|promise|
+promised|promising|vow|vows|vowed|vowing|pledge|pledged|describe|describes|described|describing|call|
+calls|called|calling|brand|branded|branding|dub|dubbed|label(?:l)?ed|term|termed|lament|lamented|
+complain|complained|concede|conceded|confirm|confirmed|deny|denied|reiterate|reiterated|reiterating|
+exclaim|exclaimed|shout|shouted|think|thinks|thought|believe|believes|believed|speak|speaks|spoke|
+speaking|proclaim|proclaimed|testify|testified|assert|asserted|maintain|maintained|joke|joked|mock|
+mocked|demand|demanded|charge|charged|contend|contended|counter|countered|retort|retorted|plead|pleaded|
+appeal|appealed|accuse|accused|accusing|tell|hail|hailed|praise|praised|criticise|criticised|
+criticize|criticized|slam|slammed|blast|blasted|condemn|condemned|decry|decried|compare|compared|
+comparing|announce|mention|mentioned|report|reported|reveal|revealed|recount|recounted|boast|boasted|
+pleaded|implore|implored|repeat|repeated|repeating|express|expressed|expressing|assure|assured|
+emphasise|highlight|highlighted|underline|underlined|wonder|wondered|added|went\s+on|go\s+on|goes\s+on|
+hold|holds|held|feel|feels|felt|want|wants|wanted|hope|hopes|hoped
+"""
+_OTHER_VERBS = r"""
+dijo|dice|afirmó|afirma|aseguró|asegura|señaló|señala|declaró|explicó|añadió|agregó|indicó|manifestó|
+sostuvo|expresó|comentó|advirtió|subrayó|
+a\s+déclaré|a\s+dit|a\s+affirmé|a\s+ajouté|a\s+expliqué|a\s+estimé|a\s+souligné|a\s+indiqué|a\s+assuré|
+a\s+lancé|a\s+martelé|a-t-il\s+\w+|a-t-elle\s+\w+|déclare|affirme|ajoute|explique|estime|souligne|
+lance|martèle|insiste|assure|dit|
+ha\s+detto|ha\s+dichiarato|ha\s+affermato|ha\s+aggiunto|ha\s+spiegato|ha\s+sottolineato|afferma|
+dichiara|aggiunge|spiega|
+sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|warnt|schrieb|fügte\s+\w+\s+hinzu|
+zei|zegt|verklaarde|aldus
+"""
+VERB = r"(?:" + "".join((_ENGLISH_VERBS + "|" + _OTHER_VERBS).split()) + r")"
+_VERB_RE = re.compile(r"(?<![\w-])" + VERB + r"(?![\w-])", re.I)
+_GERUND_OR_FOLLOW_ON = re.compile(r"ing$|^(?:and|then)$", re.I)
+
+_ACCORDING = re.compile(
+    r"(?:according\s+to|según|selon|secondo|laut|volgens)\s+(?P<np>[^,.;:!?\n]{2,80})", re.I
+)
+_QUOTED_AS_SAYING = re.compile(r"quoted\s+(?P<np>[^,.;:!?\n]{2,60}?)\s+as\s+(?:saying|telling)", re.I)
+
+PRONOUNS = {
+    "he": "m", "she": "f", "they": "p", "it": "o", "il": "m", "elle": "f", "él": "m", "ella": "f",
+    "lui": "m", "lei": "f", "er": "m", "sie": "f", "hij": "m", "zij": "f", "ze": "f",
+}
+_FIRST_PERSON = {"i", "we", "je", "nous", "yo", "io", "ich", "wir"}
+
+TITLE_WORDS = {
+    "president", "vice", "vice-president", "prime", "minister", "foreign", "secretary", "secretary-general",
+    "general", "chancellor", "senator", "sen", "rep", "representative", "governor", "gov", "mayor", "judge",
+    "justice", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "lord", "lady",
+    "king", "queen", "prince", "princess", "pope", "chief", "director", "director-general", "ceo",
+    "chairman", "chairwoman", "chair", "spokesman", "spokeswoman", "spokesperson", "ambassador",
+    "commissioner", "deputy", "former", "late", "leader", "premier", "sheikh", "emir", "rev", "father",
+    "sister", "brother", "cardinal", "bishop", "archbishop", "captain", "colonel", "lieutenant", "sergeant",
+    "officer", "attorney", "councillor", "councilman", "councilwoman", "congressman", "congresswoman",
+    "speaker", "head", "founder", "co-founder", "executive", "officials", "official", "un", "u.n", "us",
+    "u.s", "eu", "uk", "district", "supreme", "federal", "state", "interior", "defence", "defense",
+    "finance", "health", "economy", "economic", "trade", "agriculture", "education", "environment",
+    "energy", "labor", "labour", "justice", "home", "président", "presidente", "präsident", "ministre",
+    "ministro", "minister-president", "commander", "generalsekretar", "generaal", "secretaris",
+    "secretario", "secretaire", "segretario", "kanzler", "kanzlerin", "bundeskanzler", "senior", "junior", "assistant", "acting", "mp", "mep",
+}
+_NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin",
+                   "ibn", "al", "y", "dos", "das", "ter", "zu", "st"}
+_NOT_NAMES = {
+    "the", "a", "an", "in", "on", "at", "during", "after", "before", "but", "and", "or", "if", "when", "while",
+    "as", "for", "from", "with", "by", "to", "of", "this", "that", "these", "those", "his", "her", "their",
+    "its", "our", "my", "your", "it", "he", "she", "they", "we", "i", "you", "there", "here", "what", "who",
+    "why", "how", "where", "still", "yet", "so", "then", "also", "however", "although", "though", "since",
+    "last", "next", "earlier", "later", "speaking", "asked", "celebrating", "casting", "months", "years",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "photo", "credit", "file", "read", "more", "related", "advertisement", "le", "la", "les", "el", "der",
+    "die", "das", "het", "de", "un", "une",
+}
+# Words that make a capitalized run a place or an organisation rather than a person.
+_NOT_PERSON_WORDS = {
+    "united", "states", "kingdom", "nations", "union", "court", "prison", "embassy", "ministry", "department",
+    "university", "news", "times", "post", "party", "council", "house", "street", "service", "agency",
+    "office", "parliament", "assembly", "republic", "government", "administration", "police", "army",
+    "force", "forces", "bank", "company", "group", "institute", "organization", "organisation", "committee",
+    "commission", "club", "league", "airport", "city", "county", "province", "region", "north", "south",
+    "east", "west", "america", "europe", "africa", "asia", "press", "media", "network", "tv", "radio",
+    "magazine", "journal", "daily", "herald", "tribune", "world", "international", "foundation", "museum",
+    "church", "hospital", "school", "college", "center", "centre", "fund", "program", "programme",
+    "summit", "conference", "day", "week", "year", "act", "law", "treaty", "war", "plaza", "palace",
+    "hall", "square", "tower", "bridge", "river", "sea", "ocean", "island", "islands", "mountains",
+    "valley", "airlines", "inc", "ltd", "corp", "corporation", "association", "federation",
+    "confederation", "movement", "alliance", "front", "senate", "congress", "cabinet", "magistrates",
+    "terminal", "hangar", "mexico", "britain", "france", "germany", "china", "russia", "india", "spain",
+    "italy", "canada", "brazil", "japan", "ecuador", "bolivia", "venezuela", "australia", "london", "paris",
+    "washington", "york", "hemisphere", "northern", "southern", "eastern", "western", "twitter", "facebook", "instagram", "wikileaks", "reuters", "afp", "ap",
+}
+_SUBJECT_FOLLOWERS = re.compile(
+    r"^(?:,\s[^,\n]{1,100}?,\s*)?(?:has|had|have|is|was|were|will|would|could|can|did|does|do|may|might|"
+    r"should|must|also|then|later|previously|once|repeatedly|again|\w+ly|\w+ed|\w+s)\b"
+)
+_SPEECH_FOLLOWS = re.compile(
+    r"^(?:,\s[^,\n]{1,100}?,\s*)?(?:(?:has|had|have|also|then|later|previously|once|repeatedly|again|"
+    r"would|will|\w+ly)\s+){0,2}" + "(?:" + "".join((_ENGLISH_VERBS + "|" + _OTHER_VERBS).split()) + r")\b",
+    re.I,
+)
+_CAP_TOKEN = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*"
+_NAME_RUN = re.compile(
+    rf"{_CAP_TOKEN}(?:[ \t]+(?:(?:{'|'.join(sorted(_NAME_PARTICLES))})[ \t]+)*{_CAP_TOKEN})*"
+)
+_ACRONYM_ALIAS = re.compile(
+    rf"(?P<full>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{1,6}})\s+\((?:aka\s+|a\.k\.a\.?\s+|known\s+as\s+)?"
+    r"(?P<alias>[A-Z][A-Za-z0-9&.]{1,9})\)"
+)
+_AKA_ALIAS = re.compile(
+    rf"(?P<full>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,6}})\s+\((?:aka|a\.k\.a\.?|known\s+as|also\s+known\s+as)\s+"
+    rf"(?P<alias>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,3}})\)"
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\s]+(?=[\"“‘'«„A-ZÀ-ÖØ-Þ0-9])")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "gov", "sen", "rep", "lt", "col",
+                  "capt", "sgt", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                  "sept", "oct", "nov", "dec", "no", "vs", "v", "inc", "ltd", "co", "corp", "a.m", "p.m"}
+
+MASK = "\x1f"
+# How far from a verb its subject may stand (words), and how far attribution is looked for.
+MAX_SUBJECT_WORDS = 9
+MAX_AFTER_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str | None  # canonical name
+    as_written: str | None  # the mention it came from
+    how: str  # after, before, according, previous, nested, none
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    tokens: tuple[str, ...]  # the name without titles, as printed
+    titles: tuple[str, ...]  # folded title words that stood before it
+    subject_like: bool  # followed by a verb: a sentence subject rather than an object
+    speaks: bool = False  # the subject of a speech verb: "X has said", "X, who ..., told"
+
+
+@dataclass
+class ArticleNames:
+    """Every person-like name mentioned in one article, for resolving partial mentions."""
+
+    mentions: list[Mention]
+    aliases: dict[str, str] = field(default_factory=dict)  # folded alias -> full name (this article)
+
+    def fullest(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """The longest name in the article that contains `tokens` (accents and case folded)."""
+        wanted = [fold(token) for token in tokens]
+        best = tokens
+        best_count = 0
+        counts: dict[tuple[str, ...], int] = {}
+        for mention in self.mentions:
+            counts[mention.tokens] = counts.get(mention.tokens, 0) + 1
+        for candidate, count in counts.items():
+            folded = [fold(token) for token in candidate]
+            if len(folded) < len(wanted) or not _contains_run(folded, wanted):
+                continue
+            if len(candidate) > len(best) or (len(candidate) == len(best) and count > best_count):
+                best, best_count = candidate, count
+        return best
+
+    def is_person(self, mention: Mention) -> bool:
+        if any(fold(token) in _NOT_PERSON_WORDS for token in mention.tokens):
+            return False
+        if len(mention.tokens) >= 2 or set(mention.titles) & _PERSONAL_TITLES:
+            return True
+        return len(self.fullest(mention.tokens)) >= 2
+
+
+_PERSONAL_TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "judge", "senator", "governor", "mayor",
+                    "prof", "professor", "sir", "king", "queen", "pope", "chancellor", "secretary-general"}
+
+
+def _contains_run(haystack: list[str], needle: list[str]) -> bool:
+    size = len(needle)
+    return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
+
+
+# -- masking and sentences -------------------------------------------------------------------
+
+
+def mask_quotations(text: str, spans: list[Span]) -> str:
+    """The text with every quotation's words blanked out (marks kept), so that names and verbs
+    inside quotations are never taken for attributions. Lengths and offsets are unchanged."""
+    chars = list(text)
+    for span in spans:
+        if span.depth == 0:
+            for i in range(span.start, span.end):
+                if chars[i] != "\n":
+                    chars[i] = MASK
+    return "".join(chars)
+
+
+def sentence_bounds(masked: str, text: str, spans: list[Span]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, quotation-aware: a quotation ending with a full stop closes
+    the sentence unless an attribution follows it."""
+    cuts = set()
+    for match in re.finditer(r"\n", masked):
+        cuts.add(match.end())
+    for match in _SENTENCE_END.finditer(masked):
+        word = re.search(r"([\w.]+)$", masked[: match.start()])
+        if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+            continue
+        if word and re.fullmatch(r"[A-Z]", word.group(1)):
+            continue  # an initial: J. Smith
+        cuts.add(match.end())
+    for span in spans:
+        if span.depth or span.close_at is None:
+            continue
+        inner = text[span.start : span.end].rstrip()
+        if inner.endswith((".", "!", "?", "…")):
+            rest = masked[span.close_at + 1 : span.close_at + 1 + MAX_AFTER_CHARS]
+            if re.match(r"\s+[\"“‘«„A-ZÀ-ÖØ-Þ]", rest) and not _short_attribution(rest):
+                cuts.add(span.close_at + 1 + len(rest) - len(rest.lstrip()))
+    bounds = []
+    start = 0
+    for cut in sorted(cuts) + [len(masked)]:
+        if cut > start:
+            bounds.append((start, cut))
+            start = cut
+    return bounds
+
+
+def _short_attribution(after: str) -> bool:
+    """Text after a quotation ending in a full stop that is only its attribution ("X said.",
+    "said X on Monday."), not a new sentence that happens to start with "He said he ..."."""
+    if not _after_attribution(after):
+        return False
+    verb = _VERB_RE.search(after)
+    tail = re.split(r"[.!?\n]", after[verb.end() :] if verb else after, maxsplit=1)[0]
+    return len(tail.split()) <= 6 and not re.search(r"\b(?:that|he|she|they|it)\b", tail)
+
+
+# -- finding the mention that names the speaker ------------------------------------------
+
+
+def _after_attribution(after: str) -> str | None:
+    """The speaker mention in text right after a closing mark ("…,” X said / said X), or None."""
+    after = after.split("\n", 1)[0][:MAX_AFTER_CHARS]
+    quoted = _QUOTED_AS_SAYING.search(after)
+    if quoted and quoted.start() < 60:
+        return quoted.group("np")
+    inverted = _INVERTED.match(after)
+    if inverted:
+        return inverted.group("pronoun")  # ", ajoute-t-il", ", dit-elle"
+    verb = _VERB_RE.search(after)
+    if not verb:
+        return None
+    subject = after[: verb.start()]
+    if re.search(r"[.;!?]|" + MASK, subject) or len(subject.split()) > MAX_SUBJECT_WORDS:
+        return None
+    subject = _strip_time_phrase(subject.strip(" ,—–-:"))
+    if subject:
+        if re.search(r"\b(?:and|but|which|that|because|when)\b", subject):
+            return None
+        return _subject_at_end(subject)
+    # verb first: said Mark Feierstein, a former official / said the former prime minister
+    rest = after[verb.end() :]
+    description = re.match(r"\s+((?:the|le|la|el|der|die|de|het)\s+[^,.;:!?]{1,60}?)\s*(?:[,.;:!?]|$)", rest, re.I)
+    if description and description.group(1).split()[-1].islower():
+        return description.group(1)
+    name = re.match(rf"\s+(?:[a-z][\w’'\-]*\s+){{0,4}}?({_CAP_TOKEN}(?:[ \t]+{_CAP_TOKEN})*)", rest)
+    if name:
+        return name.group(1)
+    pronoun = re.match(r"\s+(he|she|il|elle|él|ella|er|sie|hij|zij)\b", rest, re.I)
+    return pronoun.group(1) if pronoun else None
+
+
+_INVERTED = re.compile(r"^[\s,]*\w+(?:-t)?-(?P<pronoun>il|elle)\b", re.I)
+_TIME_PHRASE = re.compile(
+    r"(?:\s+(?:on|in|at|late|early|last|this|earlier|later)(?:\s+(?:the\s+)?[\w\-]+){1,3}"
+    r"|\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\s+\d+)$",
+    re.I,
+)
+
+
+def _strip_time_phrase(words: str) -> str:
+    """'Biden on Thursday' -> 'Biden'; 'Guterres on July 27' -> 'Guterres'."""
+    for _ in range(2):
+        match = _TIME_PHRASE.search(words)
+        if not match or not re.search(_CAP_TOKEN + r"$|\b(?:he|she)$", words[: match.start()]):
+            break
+        words = words[: match.start()]
+    return words
+
+
+def _before_attribution(before: str) -> str | None:
+    """The subject of the nearest speech verb before an opening mark in the same sentence.
+
+    A verb with no subject of its own (", adding that", "and said", "X, who said") borrows the
+    subject of the sentence."""
+    for verb in reversed(list(_VERB_RE.finditer(before))):
+        head = before[: verb.start()]
+        clause = re.split(r"[.;:!?]\s|" + MASK + r"+[\"”“’'»]?", head)[-1]
+        words = clause.split()
+        while words and (words[-1].lower() in _AUXILIARIES or words[-1].lower().endswith("ly")):
+            words.pop()  # "has long", "also"
+        if not words or words[-1].endswith(",") or words[-1].lower() in {"and", "but", "who", "which", "then"}:
+            subject = sentence_subject(before)
+            if subject:
+                return subject
+            continue
+        subject = _subject_at_end(_strip_time_phrase(" ".join(words[-MAX_SUBJECT_WORDS:])))
+        if subject:
+            return subject
+    return None
+
+
+def sentence_subject(sentence: str) -> str | None:
+    """The noun phrase a sentence starts with, after an introduction ending in a comma
+    ("Speaking in New York, the secretary-general ...", "Far-right leader Marine Le Pen was ...")."""
+    text = sentence.lstrip()
+    intro = re.match(r"^(?:[A-Z]\w*ing|In|On|At|During|After|Before|Earlier|Later|Last|Speaking|Asked)\b[^,]{0,80},\s*", text)
+    if intro:
+        text = text[intro.end() :]
+    if MASK in text[:40]:
+        return None
+    match = re.match(
+        rf"((?:(?:the|a|an)\s+)?(?:[\w’'\-]+\s+){{0,3}}?{_CAP_TOKEN}(?:[ \t]+{_CAP_TOKEN})*)(?=[\s,])", text
+    )
+    if match and name_tokens(match.group(1))[0]:
+        return match.group(1)
+    pronoun = re.match(r"(he|she|il|elle|er|sie|hij|zij)\b", text, re.I)
+    if pronoun:
+        return pronoun.group(1)
+    description = re.match(r"((?:the|le|la|el|der|die|de|het)\s+(?:[\w’'\-]+\s+){0,3}?[a-z][\w\-]+)"
+                           r"(?=\s+(?:has|had|was|is|also|\w+ed|\w+s)\b)", text, re.I)
+    return description.group(1) if description else None
+
+
+_AUXILIARIES = {"has", "had", "have", "is", "was", "were", "will", "would", "could", "can", "did", "does",
+                "do", "may", "might", "should", "must", "also", "then", "later", "previously", "once",
+                "again", "further", "not", "never", "already", "still", "had", "been", "just", "even"}
+
+
+def _subject_at_end(words: str) -> str | None:
+    """A noun phrase at the end of `words` that can be a speaker: a name, a pronoun, a description."""
+    words = words.rstrip(" ")
+    appositive = re.match(r"^(.*?\S),\s[a-z][^,]{0,100},$", words)
+    if appositive and re.search(_CAP_TOKEN + r"$|\b(?:he|she|they)$", appositive.group(1)):
+        words = appositive.group(1)  # "X, who took office in 2018," / "Dr X, director of Y,"
+    words = words.rstrip(" ,")
+    last = words.split()[-1] if words.split() else ""
+    if last.lower() in {"who", "which"}:
+        return _subject_at_end(words.rsplit(",", 1)[0]) if "," in words else None
+    if last.lower() in PRONOUNS or last.lower() in _FIRST_PERSON:
+        return last
+    name = re.search(rf"((?:{_CAP_TOKEN}\s+)*(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*{_CAP_TOKEN})$", words)
+    if name:
+        return name.group(1)
+    description = re.search(r"\b((?:the|a|an|le|la|el|der|die|de|het)\s+(?:[\w’'\-]+\s+){0,4}[\w’'\-]+)$",
+                            words, re.I)
+    if description:
+        return description.group(1)
+    return None
+
+
+# -- resolving a mention to a name -------------------------------------------------------
+
+
+def name_tokens(mention: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(name tokens, title words) of a mention: 'President Andrés Manuel López Obrador' ->
+    (('Andrés', 'Manuel', 'López', 'Obrador'), ('president',))."""
+    run = _NAME_RUN.findall(mention)
+    if not run:
+        return (), ()
+    tokens = run[-1].split()
+    for index in range(len(tokens) - 2, -1, -1):
+        if re.search(r"[’']s?$", tokens[index]):
+            tokens = tokens[index + 1 :]  # Mexico’s Foreign Secretary X -> Foreign Secretary X
+            break
+    tokens = [re.sub(r"[’']s?$", "", token).rstrip(".") if not _is_abbrev(token) else token for token in tokens]
+    while tokens and fold(tokens[0]) in _NOT_NAMES:
+        tokens.pop(0)
+    titles = []
+    last_title = -1
+    for index, token in enumerate(tokens):
+        if is_title(token):
+            last_title = index
+    if last_title >= 0 and last_title < len(tokens) - 1:
+        titles = [fold(token) for token in tokens[: last_title + 1]]
+        tokens = tokens[last_title + 1 :]
+    elif last_title == len(tokens) - 1:
+        return (), tuple(fold(token) for token in tokens)
+    lowered = [word.lower() for word in mention.split()]
+    titles += [word for word in lowered if word in TITLE_WORDS]
+    return tuple(tokens), tuple(titles)
+
+
+def is_title(token: str) -> bool:
+    """President, Secretary-General, UNO-Generalsekretär, Mr.: a word that is a title, not a name."""
+    word = strip_accents(token).lower().rstrip(".")
+    return word in TITLE_WORDS or any(part in TITLE_WORDS for part in word.split("-")[1:] if len(word.split("-")) > 1)
+
+
+def _is_abbrev(token: str) -> bool:
+    return token.lower().rstrip(".") in _ABBREVIATIONS or bool(re.fullmatch(r"[A-Z]\.", token))
+
+
+def find_mentions(masked: str) -> ArticleNames:
+    """All capitalized name runs of the (masked) article, with titles and aliases."""
+    mentions = []
+    for match in _NAME_RUN.finditer(masked):
+        tokens, titles = name_tokens(match.group())
+        if not tokens or all(fold(token) in _NOT_NAMES for token in tokens):
+            continue
+        following = masked[match.end() : match.end() + 120].lstrip(" ")
+        subject_like = bool(_SUBJECT_FOLLOWERS.match(following)) or bool(_VERB_RE.match(following))
+        speaks = bool(_SPEECH_FOLLOWS.match(following))
+        mentions.append(Mention(match.start(), match.end(), tokens, titles, subject_like, speaks))
+    aliases = {}
+    for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS):
+        for match in pattern.finditer(masked):
+            full, _ = name_tokens(match.group("full"))
+            if full:
+                aliases[fold(match.group("alias"))] = " ".join(full)
+    return ArticleNames(mentions, aliases)
+
+
+@dataclass
+class Resolver:
+    """Turns mentions into canonical names for one article."""
+
+    names: ArticleNames
+    known: Mapping[str, str]  # folded alias or name -> canonical name, from the store
+    speakers_so_far: list[tuple[int, str]] = field(default_factory=list)  # (position, canonical)
+
+    def resolve(self, mention: str, position: int, sentence_start: int = 0) -> str | None:
+        mention = mention.strip(" ,:;—–-")
+        lowered = mention.lower()
+        if lowered in PRONOUNS:
+            return self._antecedent(position, PRONOUNS[lowered], sentence_start)
+        if lowered in _FIRST_PERSON:
+            return None
+        if re.match(r"(?:the|le|la|el|der|die|de|het)\s", lowered) and mention.split()[-1].islower():
+            return self._by_role(mention, position)
+        tokens, titles = name_tokens(mention)
+        if not tokens:
+            return self._by_role(mention, position)
+        alias = self.names.aliases.get(fold(" ".join(tokens))) or self._known(" ".join(tokens))
+        if alias and fold(alias) != fold(" ".join(tokens)):
+            return self.canonical(tuple(alias.split()))
+        return self.canonical(tokens)
+
+    def canonical(self, tokens: tuple[str, ...]) -> str:
+        full = " ".join(self.names.fullest(tokens))
+        return self._known(full) or full
+
+    def _known(self, name: str) -> str | None:
+        """The store's canonical name for `name`: an alias, or a unique known name it abbreviates
+        (López Obrador -> Andrés Manuel López Obrador) or misspells slightly."""
+        folded = fold(name)
+        if folded in self.known:
+            return self.known[folded]
+        wanted = folded.split()
+        matches = {canonical for alias, canonical in self.known.items()
+                   if len(alias.split()) > len(wanted) and _contains_run(alias.split(), wanted)
+                   and alias.split()[-1] == wanted[-1]}
+        if len(matches) == 1:
+            return matches.pop()
+        if len(wanted) >= 2:
+            close = {canonical for alias, canonical in self.known.items()
+                     if len(alias.split()) == len(wanted) and fuzz.ratio(alias, folded) >= 90}
+            if len(close) == 1:
+                return close.pop()
+        return None
+
+    def _antecedent(self, position: int, gender: str, sentence_start: int) -> str | None:
+        """The person a pronoun at `position` refers to: the subject of its own sentence, else
+        the latest person seen speaking (within a few paragraphs), else the latest subject."""
+        if gender in ("o", "p"):
+            return None  # "it said", "they said": an organisation or a group we cannot name
+        window_start = max(0, position - 1500)
+        candidates = [m for m in self.names.mentions
+                      if window_start <= m.start < position and self.names.is_person(m)]
+        in_sentence = [m for m in candidates if m.start >= sentence_start and m.subject_like]
+        if in_sentence:
+            return self.canonical(in_sentence[0].tokens)
+        speaking = [(m.start, self.canonical(m.tokens)) for m in candidates if m.speaks]
+        speaking += [(at, name) for at, name in self.speakers_so_far if window_start <= at < position]
+        if speaking:
+            return max(speaking)[1]
+        subjects = [m for m in candidates if m.subject_like]
+        chosen = (subjects or candidates or [None])[-1]
+        return self.canonical(chosen.tokens) if chosen is not None else None
+
+    def _by_role(self, description: str, position: int) -> str | None:
+        """'the Mexican president', 'the UN chief': the person introduced with that title, else
+        the main speaker so far."""
+        words = [fold(word) for word in re.findall(r"[\w\-]+", description)]
+        if not words or words[0] not in {"the", "le", "la", "el", "der", "die", "de", "het"}:
+            return None  # "a senior official": an unnamed source
+        head = words[-1]
+        people = [m for m in self.names.mentions if head in m.titles and self.names.is_person(m)]
+        before = [m for m in people if m.start < position]
+        if before or people:
+            return self._most_salient({self.canonical(m.tokens) for m in before or people}, position)
+        if self.speakers_so_far:
+            return self._most_salient({name for _, name in self.speakers_so_far}, position)
+        people = {self.canonical(m.tokens) for m in self.names.mentions
+                  if m.start < position and self.names.is_person(m)}
+        return self._most_salient(people, position) if people else None
+
+    def _most_salient(self, names: set[str], position: int) -> str:
+        """Of several people, the one mentioned and quoted most before `position`."""
+        counts = dict.fromkeys(sorted(names), 0)
+        for mention in self.names.mentions:
+            if mention.start < position:
+                name = self.canonical(mention.tokens)
+                if name in counts:
+                    counts[name] += 1
+        for _, name in self.speakers_so_far:
+            if name in counts:
+                counts[name] += 2
+        return max(counts, key=lambda name: counts[name])
+
+
+# -- attribution -----------------------------------------------------------------------------
+
+
+def attribute(text: str, spans: list[Span], known: Mapping[str, str] | None = None) -> list[Attribution]:
+    """An Attribution for each span, in the same order."""
+    masked = mask_quotations(text, spans)
+    sentences = sentence_bounds(masked, text, spans)
+    resolver = Resolver(find_mentions(masked), known or {})
+    results: list[Attribution] = []
+    outer: list[tuple[Span, Attribution]] = []
+    sentence_speaker: dict[int, tuple[str, str]] = {}  # sentence index -> (speaker, as written)
+    for span in spans:
+        while outer and outer[-1][0].end < span.end:
+            outer.pop()
+        if span.depth and outer:
+            parent = outer[-1][1]
+            results.append(Attribution(parent.speaker, parent.as_written, "nested" if parent.speaker else "none"))
+            outer.append((span, results[-1]))
+            continue
+        index = _sentence_of(sentences, span.open_at)
+        s_start, s_end = sentences[index]
+        mention, how = _mention_for(masked, span, s_start, s_end)
+        speaker = resolver.resolve(mention, span.open_at, s_start) if mention else None
+        if speaker is None and mention is None:
+            previous = _previous_speaker(masked, sentences, index, sentence_speaker, resolver, span)
+            if previous:
+                speaker, mention = previous
+                how = "previous"
+        if speaker:
+            sentence_speaker[index] = (speaker, mention or speaker)
+            resolver.speakers_so_far.append((span.open_at, speaker))
+        attribution = Attribution(speaker, mention if speaker else None, how if speaker else "none")
+        results.append(attribution)
+        outer.append((span, attribution))
+    return results
+
+
+def _sentence_of(sentences: list[tuple[int, int]], position: int) -> int:
+    for index, (start, end) in enumerate(sentences):
+        if start <= position < end:
+            return index
+    return len(sentences) - 1
+
+
+def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str | None, str]:
+    if span.close_at is not None:
+        after = masked[span.close_at + 1 : s_end]
+        found = _after_attribution(after)
+        if found:
+            return found, "after"
+    before = masked[s_start : span.open_at]
+    found = _before_attribution(before)
+    if found:
+        return found, "before"
+    according = _ACCORDING.search(masked[s_start:s_end])
+    if according:
+        return according.group("np"), "according"
+    return None, "none"
+
+
+def _previous_speaker(
+    masked: str,
+    sentences: list[tuple[int, int]],
+    index: int,
+    sentence_speaker: dict[int, tuple[str, str]],
+    resolver: Resolver,
+    span: Span,
+) -> tuple[str, str] | None:
+    """The speaker of the sentence just before, when the quotation opens its own sentence."""
+    s_start, _ = sentences[index]
+    if masked[s_start : span.open_at].strip(" \n\t:—–-"):
+        return None  # woven into a sentence of the reporter's with no attribution
+    if index in sentence_speaker:
+        return sentence_speaker[index]
+    previous = index - 1
+    while previous >= 0 and not masked[sentences[previous][0] : sentences[previous][1]].strip():
+        previous -= 1  # blank lines between paragraphs
+    if previous < 0:
+        return None
+    if previous in sentence_speaker:
+        return sentence_speaker[previous]
+    p_start, p_end = sentences[previous]
+    sentence = masked[p_start:p_end]
+    if MASK in sentence:
+        return None  # the previous sentence quotes someone we could not name
+    mention = _before_attribution(sentence.rstrip(" .\n:"))
+    if not mention:
+        return None
+    speaker = resolver.resolve(mention, p_end, p_start)
+    return (speaker, mention) if speaker else None
