@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
 import click
+from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
 
 from . import render
+from .evaluate import Evaluation, GoldError, Miss, evaluate, evaluation_json, load_gold
 from .ingest import FileResult, ingest_files
 from .models import KINDS, Metadata
 from .sources import SourceError, collect_paths, load_manifest, metadata_from_fields
@@ -184,6 +189,108 @@ def export(ctx: click.Context, output_format: str, output) -> None:  # noqa: ANN
         render.write_csv(rows, output, EXPORT_FIELDS)
     else:
         render.write_jsonl(rows, output)
+
+
+@cli.command("eval", context_settings=CONTEXT_SETTINGS)
+@click.argument("gold_paths", metavar="GOLD...", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of tables (shape: see quotecheck.evaluate).")
+@click.option("--show-errors", is_flag=True, help="Also list missed, spurious and wrongly attributed quotations.")
+def eval_command(gold_paths: tuple[str, ...], as_json: bool, show_errors: bool) -> None:
+    """Score extraction against gold files: spans, scare quotes, kinds and speakers.
+
+    Span precision, recall and F1 cover direct and fragment quotations together (exact
+    offsets; "lenient" also counts an overlap of half the longer span); scare quotes are
+    scored apart. Speaker accuracy is over exactly matched quotations with a gold speaker,
+    case and accents folded. Per file and overall (micro-averaged). A measurement, not a
+    check: the exit code is 0 whatever the scores.
+
+    \b
+    Example:
+        quotecheck eval fixtures/gold/*.json
+        quotecheck eval --show-errors fixtures/gold/000_rt.json
+        quotecheck eval --json fixtures/gold/*.json > scores.json
+    """
+    try:
+        golds = [load_gold(path) for path in gold_paths]
+    except GoldError as error:
+        raise InputError(str(error)) from None
+    evaluation = evaluate(golds)
+    if as_json:
+        click.echo(json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2))
+        return
+    out = render.console()
+    out.print(_eval_table(evaluation))
+    out.print()
+    out.print(_kinds_table(evaluation))
+    if show_errors:
+        for result in evaluation.files:
+            out.print(f"\n{result.name}", style="bold", markup=False)
+            lines = (
+                [("missed", m) for m in result.false_negatives]
+                + [("spurious", m) for m in result.false_positives]
+                + [("speaker", m) for m in result.wrong_speakers]
+            )
+            for label, miss in sorted(lines, key=lambda line: line[1].start):
+                out.print(_miss_line(label, miss), markup=False)
+            if not lines:
+                out.print("  no errors", style="dim")
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _eval_table(evaluation: Evaluation) -> Table:
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
+        title="Extraction against gold",
+        caption="P R F1: direct + fragment spans, exact offsets (~F1: overlap ≥ half the longer).\n"
+        "scare F1: scare quotes alone; speakers: accuracy on exact matches. See --json.",
+    )
+    table.add_column("file", overflow="fold")
+    for name in ("gold", "pred", "P", "R", "F1", "~F1", "scare F1", "speakers"):
+        table.add_column(name, justify="right", no_wrap=True)  # figures never wrap; the file column gives way
+    names = [Path(r.name).name for r in evaluation.files]
+    if len(set(names)) < len(names):  # the short names would be ambiguous
+        names = [r.name for r in evaluation.files]
+    rows = [(name, r.gold_count, r.predicted_count, r.figures) for name, r in zip(names, evaluation.files, strict=True)]
+    rows.append(("overall", sum(r.gold_count for r in evaluation.files),
+                 sum(r.predicted_count for r in evaluation.files), evaluation.overall))
+    for index, (name, gold, predicted, figures) in enumerate(rows):
+        speakers = figures.speakers
+        table.add_row(
+            Text(name), str(gold), str(predicted),
+            _figure(figures.spans.precision), _figure(figures.spans.recall), _figure(figures.spans.f1),
+            _figure(figures.spans_lenient.f1), _figure(figures.scare.f1),
+            f"{_figure(speakers.value)} {speakers.correct}/{speakers.total}",
+            style="bold" if index == len(rows) - 1 else None,
+            end_section=index == len(rows) - 2,
+        )
+    return table
+
+
+def _kinds_table(evaluation: Evaluation) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title="Kinds overall", caption="none: no span at those offsets")
+    table.add_column("gold kind")
+    table.add_column("predicted kind")
+    table.add_column("count", justify="right")
+    for (gold, predicted), count in sorted(evaluation.overall.kinds.items()):
+        table.add_row(gold, predicted, str(count), style=None if gold == predicted else "yellow")
+    return table
+
+
+def _miss_line(label: str, miss: Miss) -> str:
+    kinds = f"{miss.gold_kind or '—'}→{miss.predicted_kind or '—'}"
+    line = f"  {label:<8} {miss.start:>6} {kinds:<17} “{miss.text}”"
+    if label == "speaker" or (label == "missed" and miss.gold_speaker):
+        line += f"  gold speaker: {miss.gold_speaker or '—'}"
+    if label == "speaker":
+        line += f", predicted: {miss.predicted_speaker or '—'}"
+    if miss.nearest is not None:
+        line += f"  (overlaps “{miss.nearest}”)"
+    return line
 
 
 def main() -> None:
