@@ -221,8 +221,10 @@ def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
     inner = text[span.start : span.end]
     words = re.findall(r"\w+(?:[’'\-]\w+)*", inner)
     title_like = len(words) <= 4 and all(word[0].isupper() or word.isdigit() for word in words)
+    if title_like and len(words) >= 2 and not re.search(r"[.!?,]\s*$", inner):
+        return SCARE  # a name or a title: ‘Climate Summit’, “Le Monde”
     if not attributed:
-        if len(words) <= SCARE_MAX_WORDS or (title_like and not re.search(r"[.!?,]\s*$", inner)):
+        if len(words) <= SCARE_MAX_WORDS:
             return SCARE
         if woven and len(words) <= FRAGMENT_MAX_WORDS:
             return SCARE

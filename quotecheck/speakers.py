@@ -49,14 +49,17 @@ criticize|criticized|slam|slammed|blast|blasted|condemn|condemned|decry|decried|
 comparing|announce|mention|mentioned|report|reported|reveal|revealed|recount|recounted|boast|boasted|
 pleaded|implore|implored|repeat|repeated|repeating|express|expressed|expressing|assure|assured|
 emphasise|highlight|highlighted|underline|underlined|wonder|wondered|added|went\s+on|go\s+on|goes\s+on|
-hold|holds|held|feel|feels|felt|want|wants|wanted|hope|hopes|hoped
+hold|holds|held|feel|feels|felt|want|wants|wanted|hope|hopes|hoped|threaten|threatens|threatened|
+threatening|vowed|admitted|acknowledging|told\s+reporters|pleading
 """
 _OTHER_VERBS = r"""
 dijo|dice|afirmó|afirma|aseguró|asegura|señaló|señala|declaró|explicó|añadió|agregó|indicó|manifestó|
 sostuvo|expresó|comentó|advirtió|subrayó|
 a\s+déclaré|a\s+dit|a\s+affirmé|a\s+ajouté|a\s+expliqué|a\s+estimé|a\s+souligné|a\s+indiqué|a\s+assuré|
 a\s+lancé|a\s+martelé|a-t-il\s+\w+|a-t-elle\s+\w+|déclare|affirme|ajoute|explique|estime|souligne|
-lance|martèle|insiste|assure|dit|
+lance|martèle|insiste|assure|dit|poursuit|précise|confie|tranche|
+a\s+(?:clamé|répondu|précisé|poursuivi|confié|jugé|insisté|tranché|réagi|averti|prévenu|reconnu|rappelé|
+fustigé|dénoncé|regretté|annoncé|écrit|tweeté|lâché|asséné)|
 ha\s+detto|ha\s+dichiarato|ha\s+affermato|ha\s+aggiunto|ha\s+spiegato|ha\s+sottolineato|afferma|
 dichiara|aggiunge|spiega|
 sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|warnt|schrieb|fügte\s+\w+\s+hinzu|
@@ -104,7 +107,11 @@ _NOT_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "photo", "credit", "file", "read", "more", "related", "advertisement", "le", "la", "les", "el", "der",
-    "die", "das", "het", "de", "un", "une",
+    "die", "das", "het", "de", "un", "une", "is", "was", "are", "were", "has", "had", "have", "will",
+    "would", "can", "could", "should", "not", "no", "yes", "now", "today", "yesterday", "meanwhile",
+    "instead", "indeed", "thus", "therefore", "moreover", "according", "some", "many", "most", "all",
+    "both", "each", "every", "other", "another", "such", "one", "two", "three", "several", "officials",
+    "ready", "asylum", "breaking", "update", "updated", "watch", "listen", "share", "subscribe", "sign",
 }
 # Words that make a capitalized run a place or an organisation rather than a person.
 _NOT_PERSON_WORDS = {
@@ -135,7 +142,7 @@ _SPEECH_FOLLOWS = re.compile(
 )
 _CAP_TOKEN = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*"
 _NAME_RUN = re.compile(
-    rf"{_CAP_TOKEN}(?:[ \t]+(?:(?:{'|'.join(sorted(_NAME_PARTICLES))})[ \t]+)*{_CAP_TOKEN})*"
+    rf"{_CAP_TOKEN}(?:[^\S\n]+(?:(?:{'|'.join(sorted(_NAME_PARTICLES))})[^\S\n]+)*{_CAP_TOKEN})*"
 )
 _ACRONYM_ALIAS = re.compile(
     rf"(?P<full>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{1,6}})\s+\((?:aka\s+|a\.k\.a\.?\s+|known\s+as\s+)?"
@@ -199,9 +206,9 @@ class ArticleNames:
     def is_person(self, mention: Mention) -> bool:
         if any(fold(token) in _NOT_PERSON_WORDS for token in mention.tokens):
             return False
-        if len(mention.tokens) >= 2 or set(mention.titles) & _PERSONAL_TITLES:
+        if len(mention.tokens) >= 2 or set(mention.titles) & _PERSONAL_TITLES or mention.speaks:
             return True
-        return len(self.fullest(mention.tokens)) >= 2
+        return len(self.fullest(mention.tokens)) >= 2 or mention.subject_like
 
 
 _PERSONAL_TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "judge", "senator", "governor", "mayor",
@@ -286,9 +293,11 @@ def _after_attribution(after: str) -> str | None:
     subject = after[: verb.start()]
     if re.search(r"[.;!?]|" + MASK, subject) or len(subject.split()) > MAX_SUBJECT_WORDS:
         return None
-    subject = _strip_time_phrase(subject.strip(" ,—–-:"))
-    if subject:
-        if re.search(r"\b(?:and|but|which|that|because|when)\b", subject):
+    subject = _strip_time_phrase(subject.lstrip(" ,—–-:").rstrip())
+    if subject.strip(" ,"):
+        if re.search(r"\b(?:and|but|which|that|because|when)\b", subject) or re.match(
+            r"(?:in|on|at|for|to|from|with|by|of|as|after|before|during)\b", subject, re.I
+        ):
             return None
         return _subject_at_end(subject)
     # verb first: said Mark Feierstein, a former official / said the former prime minister
@@ -296,7 +305,7 @@ def _after_attribution(after: str) -> str | None:
     description = re.match(r"\s+((?:the|le|la|el|der|die|de|het)\s+[^,.;:!?]{1,60}?)\s*(?:[,.;:!?]|$)", rest, re.I)
     if description and description.group(1).split()[-1].islower():
         return description.group(1)
-    name = re.match(rf"\s+(?:[a-z][\w’'\-]*\s+){{0,4}}?({_CAP_TOKEN}(?:[ \t]+{_CAP_TOKEN})*)", rest)
+    name = re.match(rf"\s+(?:[a-z][\w’'\-]*\s+){{0,4}}?({_CAP_TOKEN}(?:[^\S\n]+{_CAP_TOKEN})*)", rest)
     if name:
         return name.group(1)
     pronoun = re.match(r"\s+(he|she|il|elle|él|ella|er|sie|hij|zij)\b", rest, re.I)
@@ -326,6 +335,7 @@ def _before_attribution(before: str) -> str | None:
 
     A verb with no subject of its own (", adding that", "and said", "X, who said") borrows the
     subject of the sentence."""
+    borrows = False
     for verb in reversed(list(_VERB_RE.finditer(before))):
         head = before[: verb.start()]
         clause = re.split(r"[.;:!?]\s|" + MASK + r"+[\"”“’'»]?", head)[-1]
@@ -333,14 +343,12 @@ def _before_attribution(before: str) -> str | None:
         while words and (words[-1].lower() in _AUXILIARIES or words[-1].lower().endswith("ly")):
             words.pop()  # "has long", "also"
         if not words or words[-1].endswith(",") or words[-1].lower() in {"and", "but", "who", "which", "then"}:
-            subject = sentence_subject(before)
-            if subject:
-                return subject
+            borrows = True
             continue
         subject = _subject_at_end(_strip_time_phrase(" ".join(words[-MAX_SUBJECT_WORDS:])))
         if subject:
             return subject
-    return None
+    return sentence_subject(before) if borrows else None
 
 
 def sentence_subject(sentence: str) -> str | None:
@@ -352,16 +360,24 @@ def sentence_subject(sentence: str) -> str | None:
         text = text[intro.end() :]
     if MASK in text[:40]:
         return None
-    match = re.match(
-        rf"((?:(?:the|a|an)\s+)?(?:[\w’'\-]+\s+){{0,3}}?{_CAP_TOKEN}(?:[ \t]+{_CAP_TOKEN})*)(?=[\s,])", text
-    )
-    if match and name_tokens(match.group(1))[0]:
-        return match.group(1)
+    if re.match(r"(?:a|an)\s", text, re.I):
+        return re.match(r"\S+(?:\s+[^\s,]+){0,4}", text).group()  # "A United Nations official": unnamed
+    chunk = []
+    for word in text.split()[:10]:
+        bare = word.strip(",")
+        if not (bare[:1].isupper() or is_title(bare) or re.fullmatch(r"[a-z]+-[a-z]+", bare)
+                or bare in _NAME_PARTICLES):
+            break
+        chunk.append(bare)
+        if word.endswith(","):
+            break
+    if chunk and name_tokens(" ".join(chunk))[0]:
+        return " ".join(chunk)
     pronoun = re.match(r"(he|she|il|elle|er|sie|hij|zij)\b", text, re.I)
     if pronoun:
         return pronoun.group(1)
     description = re.match(r"((?:the|le|la|el|der|die|de|het)\s+(?:[\w’'\-]+\s+){0,3}?[a-z][\w\-]+)"
-                           r"(?=\s+(?:has|had|was|is|also|\w+ed|\w+s)\b)", text, re.I)
+                           r"(?=\s+(?:has|had|was|is|also|[a-z]+ed|[a-z]+s)\b)", text)
     return description.group(1) if description else None
 
 
@@ -460,6 +476,7 @@ class Resolver:
 
     names: ArticleNames
     known: Mapping[str, str]  # folded alias or name -> canonical name, from the store
+    masked: str  # the article text with quotations blanked out
     speakers_so_far: list[tuple[int, str]] = field(default_factory=list)  # (position, canonical)
 
     def resolve(self, mention: str, position: int, sentence_start: int = 0) -> str | None:
@@ -467,8 +484,8 @@ class Resolver:
         lowered = mention.lower()
         if lowered in PRONOUNS:
             return self._antecedent(position, PRONOUNS[lowered], sentence_start)
-        if lowered in _FIRST_PERSON:
-            return None
+        if lowered in _FIRST_PERSON or re.match(r"(?:a|an|un|une|ein|eine|een)\s", lowered):
+            return None  # "a senior official": an unnamed source
         if re.match(r"(?:the|le|la|el|der|die|de|het)\s", lowered) and mention.split()[-1].islower():
             return self._by_role(mention, position)
         tokens, titles = name_tokens(mention)
@@ -510,9 +527,11 @@ class Resolver:
         window_start = max(0, position - 1500)
         candidates = [m for m in self.names.mentions
                       if window_start <= m.start < position and self.names.is_person(m)]
-        in_sentence = [m for m in candidates if m.start >= sentence_start and m.subject_like]
-        if in_sentence:
-            return self.canonical(in_sentence[0].tokens)
+        subject = sentence_subject(self.masked[sentence_start:position])
+        if subject and subject.lower() not in PRONOUNS:
+            resolved = self.resolve(subject, sentence_start + 1, sentence_start)
+            if resolved:
+                return resolved
         speaking = [(m.start, self.canonical(m.tokens)) for m in candidates if m.speaks]
         speaking += [(at, name) for at, name in self.speakers_so_far if window_start <= at < position]
         if speaking:
@@ -559,7 +578,7 @@ def attribute(text: str, spans: list[Span], known: Mapping[str, str] | None = No
     """An Attribution for each span, in the same order."""
     masked = mask_quotations(text, spans)
     sentences = sentence_bounds(masked, text, spans)
-    resolver = Resolver(find_mentions(masked), known or {})
+    resolver = Resolver(find_mentions(masked), known or {}, masked)
     results: list[Attribution] = []
     outer: list[tuple[Span, Attribution]] = []
     sentence_speaker: dict[int, tuple[str, str]] = {}  # sentence index -> (speaker, as written)
@@ -576,7 +595,7 @@ def attribute(text: str, spans: list[Span], known: Mapping[str, str] | None = No
         mention, how = _mention_for(masked, span, s_start, s_end)
         speaker = resolver.resolve(mention, span.open_at, s_start) if mention else None
         if speaker is None and mention is None:
-            previous = _previous_speaker(masked, sentences, index, sentence_speaker, resolver, span)
+            previous = _previous_speaker(text, masked, sentences, index, sentence_speaker, resolver, span)
             if previous:
                 speaker, mention = previous
                 how = "previous"
@@ -613,6 +632,7 @@ def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str
 
 
 def _previous_speaker(
+    text: str,
     masked: str,
     sentences: list[tuple[int, int]],
     index: int,
@@ -620,7 +640,10 @@ def _previous_speaker(
     resolver: Resolver,
     span: Span,
 ) -> tuple[str, str] | None:
-    """The speaker of the sentence just before, when the quotation opens its own sentence."""
+    """The speaker of the sentence just before, when the quotation opens its own sentence and
+    is more than a word or two (a lone short quotation is a heading, not a continuation)."""
+    if len(re.findall(r"\w+", text[span.start : span.end])) <= 2:
+        return None
     s_start, _ = sentences[index]
     if masked[s_start : span.open_at].strip(" \n\t:—–-"):
         return None  # woven into a sentence of the reporter's with no attribution
