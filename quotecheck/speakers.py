@@ -93,7 +93,10 @@ TITLE_WORDS = {
     "u.s", "eu", "uk", "district", "supreme", "federal", "state", "interior", "defence", "defense",
     "finance", "health", "economy", "economic", "trade", "agriculture", "education", "environment",
     "energy", "labor", "labour", "justice", "home", "président", "presidente", "präsident", "ministre",
-    "ministro", "minister-president", "commander", "generalsekretar", "generaal", "secretaris",
+    "ministro", "minister-president", "commander", "engineer", "economist", "analyst", "expert", "lawyer",
+    "activist", "author", "writer", "actor", "actress", "singer", "coach", "manager", "player", "scientist",
+    "researcher", "doctor", "nurse", "teacher", "journalist", "reporter", "editor", "columnist",
+    "historian", "professor", "lecturer", "economist", "strategist", "consultant", "adviser", "advisor", "generalsekretar", "generaal", "secretaris",
     "secretario", "secretaire", "segretario", "kanzler", "kanzlerin", "bundeskanzler", "senior", "junior", "assistant", "acting", "mp", "mep",
 }
 _NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin",

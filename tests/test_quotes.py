@@ -1,0 +1,146 @@
+"""Quotation spans and kinds, on short articles written for these tests."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quotecheck.extract import extract_text
+from quotecheck.quotes import find_spans
+
+
+def texts(article: str) -> list[str]:
+    return [article[span.start : span.end] for span in find_spans(article)]
+
+
+def test_curly_and_straight_double_quotes():
+    article = 'The mayor said “the bridge will open in May.” Critics said "it will not."'
+    assert texts(article) == ["the bridge will open in May.", "it will not."]
+
+
+def test_mixed_pair_straight_opening_curly_closing():
+    article = '"We have done our part,” the minister said. “Now it is your turn.”'
+    assert texts(article) == ["We have done our part,", "Now it is your turn."]
+
+
+def test_apostrophes_are_never_quotation_marks():
+    article = "The council’s plan, which didn’t pass in the ’90s, returns. ‘It’s back,’ she said of the city's plan."
+    assert texts(article) == ["It’s back,"]
+
+
+def test_plural_possessive_inside_single_quotes():
+    article = "‘The farmers’ anger is real,’ the senator said."
+    assert texts(article) == ["The farmers’ anger is real,"]
+
+
+def test_marks_glued_to_the_next_word():
+    article = "“We will rebuild the harbour”she said, and “soon”he added."
+    assert texts(article) == ["We will rebuild the harbour", "soon"]
+
+
+def test_space_before_the_closing_mark_is_kept():
+    article = "“We will not give up ”. That was all."
+    assert texts(article) == ["We will not give up "]
+
+
+def test_split_quotation_gives_two_spans():
+    article = "“The river is rising,” the engineer said. “We must leave tonight.”"
+    assert texts(article) == ["The river is rising,", "We must leave tonight."]
+
+
+def test_nested_quotation_comes_after_its_outer_one():
+    article = "“They keep calling it ‘a minor delay’ but it is not,” the pilot said."
+    spans = find_spans(article)
+    assert [article[s.start : s.end] for s in spans] == [
+        "They keep calling it ‘a minor delay’ but it is not,",
+        "a minor delay",
+    ]
+    assert [s.depth for s in spans] == [0, 1]
+
+
+def test_unclosed_quotation_stops_at_its_paragraph_and_is_suspect():
+    article = "He said “this will never end\n\nThe next paragraph is the reporter's own. “Fine,” she said."
+    spans = find_spans(article)
+    assert article[spans[0].start : spans[0].end] == "this will never end"
+    assert spans[0].suspect
+    assert "reporter" not in article[spans[0].start : spans[0].end]
+    assert article[spans[1].start : spans[1].end] == "Fine,"
+
+
+def test_multi_paragraph_quotation_is_one():
+    article = "“The first part goes on.\n\n“The second part goes on.\n\n“And it ends here,” she said."
+    spans = find_spans(article)
+    assert len(spans) == 1
+    assert article[spans[0].start : spans[0].end].endswith("And it ends here,")
+    assert not spans[0].suspect
+
+
+def test_guillemets_and_german_quotes():
+    assert texts("Le ministre a déclaré : « Nous tiendrons bon. »") == [" Nous tiendrons bon. "]
+    assert texts("Die Ministerin sagte, „das ist erst der Anfang“, und ging.") == ["das ist erst der Anfang"]
+    assert texts("Er sprach von »einer neuen Zeit« und schwieg.") == ["einer neuen Zeit"]
+    assert texts("Il a parlé de ‹ nouvelles règles ›.") == [" nouvelles règles "]
+
+
+def test_opening_mark_used_as_closing_mark():
+    article = "The word “merde” (“s—“) is rude."
+    assert texts(article) == ["merde", "s—"]
+
+
+def test_kinds():
+    article = (
+        "Mayor Ana Ruiz said the plan was “reckless,” adding that it would “hurt every family in town.”\n"
+        "“We will fight this in court. We will win,” Ruiz told reporters.\n"
+        "The town has seen many “improvements” over the years."
+    )
+    kinds = {q.text: q.kind for q in extract_text(article)}
+    assert kinds["reckless,"] == "fragment"
+    assert kinds["We will fight this in court. We will win,"] == "direct"
+    assert kinds["improvements"] == "scare"
+
+
+def test_scare_quote_has_no_speaker():
+    article = "Police Chief Tom Berg said the so-called “caravans” were a myth."
+    quotation = extract_text(article)[0]
+    assert quotation.kind == "scare" or quotation.speaker == "Tom Berg"
+    article = "The so-called “caravans” crossed the border on Tuesday."
+    quotation = extract_text(article)[0]
+    assert (quotation.kind, quotation.speaker) == ("scare", None)
+
+
+def test_title_like_quotation_is_scare():
+    article = "She will chair the ‘Ocean Future Forum’ in Lisbon, the minister said."
+    assert extract_text(article)[0].kind == "scare"
+
+
+# -- properties --------------------------------------------------------------------------------
+
+marks = st.sampled_from(list("\"'“”‘’«»„‹›"))
+pieces = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+    marks,
+    st.sampled_from([" ", "\n", "\n\n", ", he said. ", "said", "Mr. Jones", " Anna Berg said: "]),
+)
+article_text = st.lists(pieces, max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(article_text)
+def test_extraction_never_raises_and_offsets_slice_back(text):
+    quotations = extract_text(text)
+    for quotation in quotations:
+        assert text[quotation.start : quotation.end] == quotation.text
+        assert 0 < quotation.start <= quotation.end <= len(text)
+        assert quotation.kind in ("direct", "fragment", "scare")
+
+
+@settings(max_examples=150, deadline=None)
+@given(article_text)
+def test_extraction_is_deterministic(text):
+    assert extract_text(text) == extract_text(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(article_text)
+def test_no_quotation_crosses_an_unclosed_paragraph(text):
+    for span in find_spans(text):
+        if span.close_at is None:
+            assert "\n" not in text[span.start : span.end]

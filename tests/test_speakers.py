@@ -1,0 +1,128 @@
+"""Speaker attribution patterns of news English (and a few other languages), on invented articles."""
+
+import pytest
+
+from quotecheck.extract import extract_text
+
+
+def speakers(article: str, known=None) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in extract_text(article, known)]
+
+
+@pytest.mark.parametrize(
+    "article, expected",
+    [
+        ("“The dam is safe,” Maria Lindqvist said.", "Maria Lindqvist"),
+        ("“The dam is safe,” said Maria Lindqvist, the chief engineer.", "Maria Lindqvist"),
+        ("Maria Lindqvist said: “The dam is safe.”", "Maria Lindqvist"),
+        ("“The dam is safe,” Maria Lindqvist told reporters on Tuesday.", "Maria Lindqvist"),
+        ("“The dam is safe,” Maria Lindqvist added.", "Maria Lindqvist"),
+        ("“The dam is safe,” according to Maria Lindqvist.", "Maria Lindqvist"),
+        ("Maria Lindqvist, who has run the site since 2010, said “the dam is safe.”", "Maria Lindqvist"),
+        ("“The dam is safe,” Dr Maria Lindqvist, head of the agency, said in a statement.", "Maria Lindqvist"),
+        ("Engineer Maria Lindqvist on Monday said the dam was “perfectly safe.”", "Maria Lindqvist"),
+        ("“The dam is safe,” BBC quoted Maria Lindqvist as saying.", "Maria Lindqvist"),
+    ],
+)
+def test_attribution_patterns(article, expected):
+    assert speakers(article)[0][1] == expected
+
+
+def test_pronoun_resolves_to_the_person_last_seen_speaking():
+    article = (
+        "Prime Minister Jonas Berglund said on Monday that the budget would pass.\n\n"
+        "It has been criticised by the opposition and by the central bank.\n\n"
+        "“We have the votes,” he said."
+    )
+    assert speakers(article) == [("We have the votes,", "Jonas Berglund")]
+
+
+def test_pronoun_skips_objects_for_the_subject():
+    article = (
+        "Senator Ruth Okafor has long criticised the deal. Last year she urged the council to drop Peter Vance, "
+        "calling his plan “a disaster”."
+    )
+    assert speakers(article)[0][1] == "Ruth Okafor"
+
+
+def test_split_quotation_keeps_its_speaker():
+    article = "“The river is rising,” Chief Engineer Tomas Ek said. “We must leave tonight.”"
+    assert speakers(article) == [
+        ("The river is rising,", "Tomas Ek"),
+        ("We must leave tonight.", "Tomas Ek"),
+    ]
+
+
+def test_continuation_paragraph_takes_the_previous_speaker():
+    article = (
+        "“Prices will fall next year,” central bank governor Lena Hart said in Frankfurt.\n\n"
+        "“We are confident that inflation is under control.”"
+    )
+    assert speakers(article)[1] == ("We are confident that inflation is under control.", "Lena Hart")
+
+
+def test_quotation_after_a_sentence_introducing_the_speaker():
+    article = (
+        "“We were right”Lena Hart said at a press conference a year later. "
+        "“The figures speak for themselves.”"
+    )
+    assert speakers(article)[1][1] == "Lena Hart"
+
+
+def test_no_speaker_within_reach_gives_none():
+    article = (
+        "Governor Lena Hart spoke about the budget at length on Monday.\n\n"
+        "The weather was cold, and the hall was half empty for most of the afternoon.\n\n"
+        "Officials counted the votes twice. The result was announced late.\n\n"
+        "A banner outside read “Budget Now Or Never For Our Town”."
+    )
+    assert speakers(article)[0][1] is None
+
+
+def test_rival_speaker_is_not_confused():
+    article = (
+        "“The reform is overdue,” President Carla Mendes said.\n\n"
+        "“Mendes is wrong about the reform,” said Paulo Reis, a former finance minister."
+    )
+    assert [speaker for _, speaker in speakers(article)] == ["Carla Mendes", "Paulo Reis"]
+
+
+def test_partial_names_resolve_to_the_fullest_form_and_titles_are_stripped():
+    article = (
+        "Foreign Minister Ana Beatriz Costa Lima arrived on Monday.\n\n"
+        "“We came to listen,” Costa Lima said.\n\n"
+        "“And to help,” Lima added."
+    )
+    assert [speaker for _, speaker in speakers(article)] == ["Ana Beatriz Costa Lima"] * 2
+
+
+def test_role_description_resolves_to_the_person_with_that_title():
+    article = (
+        "President Ines Moreau met the strikers on Friday.\n\n"
+        "“Nobody will be fired,” the French president said."
+    )
+    assert speakers(article)[0][1] == "Ines Moreau"
+
+
+def test_aka_alias_in_the_article_resolves():
+    article = "Ines Moreau (aka IM) met the strikers.\n\n“Nobody will be fired,” IM said."
+    assert speakers(article)[0][1] == "Ines Moreau"
+
+
+def test_known_aliases_and_accents_resolve_across_articles():
+    known = {"ines moreau": "Inès Moreau", "im": "Inès Moreau"}
+    assert speakers("“Nobody will be fired,” IM said.", known)[0][1] == "Inès Moreau"
+    assert speakers("“Nobody will be fired,” Ines Moreau said.", known)[0][1] == "Inès Moreau"
+    assert speakers("“Nobody will be fired,” Moreau said.", known)[0][1] == "Inès Moreau"
+
+
+def test_unnamed_source_has_no_speaker():
+    article = "“The talks have stalled,” a senior official said."
+    assert speakers(article)[0][1] is None
+
+
+def test_other_languages():
+    assert speakers("«No daremos un paso atrás», dijo Lucía Fernández.")[0][1] == "Lucía Fernández"
+    assert speakers("« Nous tiendrons bon », a déclaré Jean Dupont.")[0][1] == "Jean Dupont"
+    assert speakers("„Wir bleiben standhaft“, sagte Anna Schmidt.")[0][1] == "Anna Schmidt"
+    assert speakers("«Non ci arrenderemo», ha detto Marco Rossi.")[0][1] == "Marco Rossi"
