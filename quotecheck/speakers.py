@@ -585,6 +585,7 @@ def attribute(text: str, spans: list[Span], known: Mapping[str, str] | None = No
     results: list[Attribution] = []
     outer: list[tuple[Span, Attribution]] = []
     sentence_speaker: dict[int, tuple[str, str]] = {}  # sentence index -> (speaker, as written)
+    sentence_of_result: list[int | None] = []  # for unattributed quotations, their sentence
     for span in spans:
         while outer and outer[-1][0].end < span.end:
             outer.pop()
@@ -592,6 +593,7 @@ def attribute(text: str, spans: list[Span], known: Mapping[str, str] | None = No
             parent = outer[-1][1]
             results.append(Attribution(parent.speaker, parent.as_written, "nested" if parent.speaker else "none"))
             outer.append((span, results[-1]))
+            sentence_of_result.append(None)
             continue
         index = _sentence_of(sentences, span.open_at)
         s_start, s_end = sentences[index]
@@ -608,6 +610,12 @@ def attribute(text: str, spans: list[Span], known: Mapping[str, str] | None = No
         attribution = Attribution(speaker, mention if speaker else None, how if speaker else "none")
         results.append(attribution)
         outer.append((span, attribution))
+        sentence_of_result.append(index if mention is None else None)
+    # “A” and “B,” he said: a quotation sharing its sentence with an attributed one shares its speaker
+    for position, index in enumerate(sentence_of_result):
+        if index is not None and not results[position].speaker and index in sentence_speaker:
+            speaker, mention = sentence_speaker[index]
+            results[position] = Attribution(speaker, mention, "same sentence")
     return results
 
 
