@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from rich import box
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -124,7 +125,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], **values: str | None) -> 
 
     def report_failure(result: FileResult) -> None:
         if result.error:
-            err.print(f"[red]Error:[/red] {result.error}", markup=True, soft_wrap=True)
+            err.print(f"[red]Error:[/red] {escape(result.error)}", markup=True, soft_wrap=True)
 
     if sys.stderr.isatty() and len(files) > 1:
         with Progress(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .extract import extract
 from .models import Metadata
-from .sources import SourceError, read_articles
+from .sources import NO_METADATA, SourceError, read_articles
 from .store import ADDED, SKIPPED, UPDATED, Store
 
 
@@ -47,7 +47,7 @@ def ingest_files(
     store: Store,
     paths: Iterable[Path],
     *,
-    options: Metadata = Metadata(),
+    options: Metadata = NO_METADATA,
     manifest: dict[str, Metadata] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:

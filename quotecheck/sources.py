@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 from .models import METADATA_FIELDS, Article, Metadata
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+NO_METADATA = Metadata()  # frozen, so safe as a default
 
 # Front-matter keys understood, and the metadata field each one fills.
 _KEY_ALIASES = {
@@ -43,10 +45,11 @@ class SourceError(Exception):
 
 
 def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Expand folders (recursively) into article files, in a stable order.
+    """Expand folders (recursively) into article files, in a stable order, each file once.
 
-    Raises SourceError for a path that does not exist or cannot be read, before anything
-    is ingested, so that a typo never leaves a half-ingested store behind.
+    Raises SourceError for a path that does not exist, a folder without article files, or a
+    file that cannot be opened for reading, before anything is ingested, so that a typo never
+    leaves a half-ingested store behind.
     """
     files: list[Path] = []
     for raw in paths:
@@ -57,12 +60,21 @@ def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             found = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
             )
+            if not found:
+                suffixes = " or ".join(ARTICLE_SUFFIXES)
+                raise SourceError(f"{path}: no {suffixes} files in this folder")
             files.extend(found)
         else:
             files.append(path)
+    files = list(dict.fromkeys(files))  # a file named twice (or inside a named folder) once
     for path in files:
-        if not os.access(path, os.R_OK):
-            raise SourceError(f"{path}: not readable (permission denied)")
+        # Open rather than os.access: access() says yes to root for any file, and to
+        # everyone for a file whose reading then fails.
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as error:
+            raise SourceError(f"{path}: cannot read ({error.strerror or error})") from None
     return files
 
 
@@ -71,14 +83,16 @@ def parse_date(value: str | None, *, where: str = "date") -> str | None:
     if value is None or not value.strip():
         return None
     value = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return value
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            return dt.date.fromisoformat(value + "-01").isoformat()[:7]
+        if re.fullmatch(r"\d{4}-?\d{2}-?\d{2}", value):
             return dt.date.fromisoformat(value).isoformat()
         return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:
-        raise SourceError(f"{where}: {value!r} is not an ISO date (e.g. 2021-01-04 or 2021-01-04T11:41)") from None
+        raise SourceError(
+            f"{where}: {value!r} is not an ISO date (e.g. 2021-01-04, 2021-01 or 2021-01-04T11:41)"
+        ) from None
 
 
 def split_front_matter(raw: str) -> tuple[dict[str, str], str, int]:
@@ -128,13 +142,17 @@ def load_manifest(path: str | os.PathLike[str]) -> dict[str, Metadata]:
         except json.JSONDecodeError as error:
             raise SourceError(f"{manifest_path}: invalid JSON manifest ({error.msg}, line {error.lineno})") from None
         if isinstance(data, dict):
-            rows = [{"file": name, **(fields or {})} for name, fields in data.items()]
+            rows = []
+            for name, fields in data.items():
+                if fields is not None and not isinstance(fields, dict):
+                    raise SourceError(f"{manifest_path}: entry {name!r} is not an object of metadata")
+                rows.append({"file": name, **(fields or {})})
         elif isinstance(data, list):
             rows = data
         else:
             raise SourceError(f"{manifest_path}: a JSON manifest is an object keyed by file name or a list")
     else:
-        rows = list(csv.DictReader(raw.splitlines()))
+        rows = list(csv.DictReader(io.StringIO(raw, newline="")))
     manifest: dict[str, Metadata] = {}
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
@@ -159,17 +177,19 @@ def manifest_entry(manifest: dict[str, Metadata], path: Path) -> Metadata:
     return Metadata()
 
 
-# "Credit: RT News", "Source: Reuters" on one of the last lines, or a dateline "(Reuters) -".
-_CREDIT_LINE = re.compile(r"^\s*(?:credit|source|via)\s*:\s*(?P<outlet>[^\n:]{2,60}?)\s*$", re.I | re.M)
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}\((?P<outlet>Reuters|AP|AFP|Bloomberg|UPI|dpa)\)\s*[-–—]", re.M)
+# "Credit: RT News", "Source: Reuters" as the last line, or a dateline "LONDON (Reuters) -".
+_CREDIT_LINE = re.compile(r"^\s*(?:credit|source|via)\s*:\s*(?P<outlet>[^\n:]{2,60}?)[\s.]*$", re.I)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Za-z0-9 .,'-]{1,40}\((?P<outlet>Reuters|AP|AFP|Bloomberg|UPI|dpa)\)\s*[-–—]", re.M
+)
 
 
 def guess_outlet(text: str) -> str | None:
-    """The outlet, only where the text names it itself (a credit line or an agency dateline)."""
-    tail = "\n".join(text.rstrip().split("\n")[-3:])
-    credits = list(_CREDIT_LINE.finditer(tail))
-    if credits:
-        return credits[-1].group("outlet")
+    """The outlet, only where the text names it itself (a last credit line or an agency dateline)."""
+    lines = text.rstrip().split("\n")
+    credit = _CREDIT_LINE.match(lines[-1]) if lines else None
+    if credit:
+        return credit.group("outlet")
     dateline = _DATELINE.search(text[:500])
     if dateline:
         return dateline.group("outlet")
@@ -190,8 +210,8 @@ def article_from_text(
     raw: str,
     *,
     path: str,
-    options: Metadata = Metadata(),
-    manifest: Metadata = Metadata(),
+    options: Metadata = NO_METADATA,
+    manifest: Metadata = NO_METADATA,
 ) -> Article:
     """Build an Article from a file's text, applying metadata precedence."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -199,6 +219,8 @@ def article_from_text(
     front = metadata_from_fields(fields, where=f"{path}: front matter")
     metadata = options.merged_over(front).merged_over(manifest)
     body = unicodedata.normalize("NFC", body)
+    if not body.strip():
+        raise SourceError(f"{path}: no text after the front matter")
     if options.outlet:
         outlet_source = "option"
     elif front.outlet:
@@ -215,7 +237,7 @@ def article_from_text(
 def read_article(
     path: Path,
     *,
-    options: Metadata = Metadata(),
+    options: Metadata = NO_METADATA,
     manifest: dict[str, Metadata] | None = None,
 ) -> Article:
     """Read one article file. Raises SourceError naming the file on any problem."""
@@ -232,7 +254,7 @@ def read_article(
 
 
 def read_articles(
-    paths: Iterable[Path], *, options: Metadata = Metadata(), manifest: dict[str, Metadata] | None = None
+    paths: Iterable[Path], *, options: Metadata = NO_METADATA, manifest: dict[str, Metadata] | None = None
 ) -> Iterator[tuple[Path, Article | SourceError]]:
     """Each path with its Article, or the SourceError that reading it raised."""
     for path in paths:
