@@ -17,14 +17,19 @@ the store, to the canonical name used across articles.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .normalize import fold, strip_accents
+from .normalize import fold as _fold_uncached
+from .normalize import strip_accents
 from .quotes import Span
+
+# Names repeat within and across articles: fold each once.
+fold = functools.lru_cache(maxsize=100_000)(_fold_uncached)
 
 # -- vocabulary ------------------------------------------------------------------------------
 
@@ -190,21 +195,26 @@ class ArticleNames:
     mentions: list[Mention]
     aliases: dict[str, str] = field(default_factory=dict)  # folded alias -> full name (this article)
 
+    def __post_init__(self) -> None:
+        # distinct names with their folded tokens and how often each is mentioned
+        self._names: dict[tuple[str, ...], tuple[list[str], int]] = {}
+        for mention in self.mentions:
+            folded, count = self._names.get(mention.tokens, ([fold(t) for t in mention.tokens], 0))
+            self._names[mention.tokens] = (folded, count + 1)
+        self._fullest: dict[tuple[str, ...], tuple[str, ...]] = {}
+
     def fullest(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """The longest name in the article that contains `tokens` (accents and case folded)."""
-        wanted = [fold(token) for token in tokens]
-        best = tokens
-        best_count = 0
-        counts: dict[tuple[str, ...], int] = {}
-        for mention in self.mentions:
-            counts[mention.tokens] = counts.get(mention.tokens, 0) + 1
-        for candidate, count in counts.items():
-            folded = [fold(token) for token in candidate]
-            if len(folded) < len(wanted) or not _contains_run(folded, wanted):
-                continue
-            if len(candidate) > len(best) or (len(candidate) == len(best) and count > best_count):
-                best, best_count = candidate, count
-        return best
+        if tokens not in self._fullest:
+            wanted = [fold(token) for token in tokens]
+            best, best_count = tokens, 0
+            for candidate, (folded, count) in self._names.items():
+                if len(folded) < len(wanted) or not _contains_run(folded, wanted):
+                    continue
+                if len(candidate) > len(best) or (len(candidate) == len(best) and count > best_count):
+                    best, best_count = candidate, count
+            self._fullest[tokens] = best
+        return self._fullest[tokens]
 
     def is_person(self, mention: Mention) -> bool:
         if any(fold(token) in _NOT_PERSON_WORDS for token in mention.tokens):
@@ -245,7 +255,7 @@ def sentence_bounds(masked: str, text: str, spans: list[Span]) -> list[tuple[int
     for match in re.finditer(r"\n", masked):
         cuts.add(match.end())
     for match in _SENTENCE_END.finditer(masked):
-        word = re.search(r"([\w.]+)$", masked[: match.start()])
+        word = re.search(r"([\w.]+)$", masked[max(0, match.start() - 40) : match.start()])
         if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
             continue
         if word and re.fullmatch(r"[A-Z]", word.group(1)):
@@ -480,6 +490,7 @@ class Resolver:
     names: ArticleNames
     known: Mapping[str, str]  # folded alias or name -> canonical name, from the store
     masked: str  # the article text with quotations blanked out
+    _canonical: dict[tuple[str, ...], str] = field(default_factory=dict)
     speakers_so_far: list[tuple[int, str]] = field(default_factory=list)  # (position, canonical)
 
     def resolve(self, mention: str, position: int, sentence_start: int = 0) -> str | None:
@@ -500,8 +511,10 @@ class Resolver:
         return self.canonical(tokens)
 
     def canonical(self, tokens: tuple[str, ...]) -> str:
-        full = " ".join(self.names.fullest(tokens))
-        return self._known(full) or full
+        if tokens not in self._canonical:
+            full = " ".join(self.names.fullest(tokens))
+            self._canonical[tokens] = self._known(full) or full
+        return self._canonical[tokens]
 
     def _known(self, name: str) -> str | None:
         """The store's canonical name for `name`: an alias, or a unique known name it abbreviates
