@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 # Common British spellings folded to American ones so "favour" matches "favor".
 _SPELLINGS = {
@@ -64,3 +65,29 @@ def words(text: str) -> list[str]:
 def fold(text: str) -> str:
     """Text with quotation marks, case, accents, punctuation and spacing folded away."""
     return " ".join(words(text))
+
+
+class Token(NamedTuple):
+    """One word as printed and as folded: `[t.folded for t in tokens(x)] == words(x)`."""
+
+    printed: str
+    folded: str
+
+
+def tokens(text: str) -> list[Token]:
+    """The words of `text` with their printed form, aligned one to one with `words(text)`.
+
+    Folding works character by character (accents, case and apostrophes never depend on the
+    neighbouring characters), so each folded word maps back to the characters it came from.
+    """
+    folded_chars: list[str] = []
+    source: list[int] = []
+    for index, char in enumerate(text):
+        for folded_char in strip_accents(char).casefold().replace("’", "'"):
+            folded_chars.append(folded_char)
+            source.append(index)
+    folded = "".join(folded_chars)
+    return [
+        Token(text[source[m.start()] : source[m.end() - 1] + 1], _SPELLINGS.get(m.group(), m.group()))
+        for m in _WORD.finditer(folded)
+    ]

@@ -1,0 +1,496 @@
+"""Comparing two printed versions of a quotation: scores, the relation between them, a word diff,
+and the candidate index that says which pairs are worth comparing at all.
+
+Everything here is pure: text in, plain data out. Texts are compared once folded by
+`normalize` (quotation marks, case, accents, punctuation, spacing and British/American
+spellings folded away). Scores follow RapidFuzz's convention: floats from 0 to 100, keyword-only
+`score_cutoff` (a score below it is returned as 0).
+
+How two quotations are judged to be versions of one utterance (`match`):
+
+* whole similarity (`similarity`) >= MATCH_THRESHOLD: the same text with small changes;
+* or the shorter one is contained in the longer one (`containment`) >= CONTAINMENT_THRESHOLD,
+  with at least MIN_CONTAINED_CONTENT content words, nearly all present in the aligned part;
+* or both have PARAPHRASE_MIN_WORDS words or more, whole similarity >= PARAPHRASE_THRESHOLD, and
+  they share half their content words and half their words in order (another translation).
+"""
+
+from __future__ import annotations
+
+import difflib
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
+
+from .normalize import Token, tokens, words
+
+# --- Settings ----------------------------------------------------------------------------------
+
+#: Whole similarity (fuzz.ratio of the folded texts) at or above which two quotations are versions
+#: of one utterance: reworded versions, typos, a word or two swapped.
+MATCH_THRESHOLD = 80.0
+
+#: Containment of the shorter version in the longer one (best whole-word window, fuzz.ratio) at or
+#: above which the shorter one is a part of the longer: truncations and fragments.
+CONTAINMENT_THRESHOLD = 80.0
+
+#: Fewest distinct content words (not stopwords) a quotation needs to be matched by containment:
+#: "torture" or "about people" inside a long quotation is no evidence of anything; "deserves a
+#: chance" is.
+MIN_CONTAINED_CONTENT = 2
+
+#: Share of the shorter version's content words (not stopwords) that may be missing from the aligned
+#: part of the longer one. 0.25: none missing below four content words, one in four above.
+MAX_MISSING_CONTENT = 0.25
+
+#: Whole similarity at or above which two long enough versions that share most content words are
+#: taken as translations of one remark.
+PARAPHRASE_THRESHOLD = 65.0
+
+#: Fewest words each version needs to be matched as a paraphrase.
+PARAPHRASE_MIN_WORDS = 6
+
+#: Share of content words two paraphrases must have in common (of the smaller set of the two).
+PARAPHRASE_MIN_SHARED_CONTENT = 0.5
+
+#: Word similarity (Indel over folded word lists, 0-100) two paraphrases need: the sentence's
+#: skeleton (about half its words, in order) is kept.
+PARAPHRASE_MIN_WORDS_KEPT = 50.0
+
+#: Stricter score for a quotation without a speaker: it may join another quotation only when its
+#: whole similarity or containment reaches this, and it has at least NO_SPEAKER_MIN_WORDS words.
+NO_SPEAKER_THRESHOLD = 90.0
+NO_SPEAKER_MIN_WORDS = 4
+
+#: A variant of at most this many words contained in the reference is a `fragment`, a longer one
+#: a `truncated` version.
+FRAGMENT_MAX_WORDS = 5
+
+#: A variant that contains the reference only approximately is `extended` when it has at least
+#: this many more words; a word or two more is a rewording.
+EXTENDED_MIN_EXTRA_WORDS = 3
+
+#: Word similarity (Indel over folded word lists, 0-100) at or above which a variant that is neither
+#: a part nor an extension of the reference is `reworded`; below it most words changed: `paraphrase`.
+REWORDED_THRESHOLD = 50.0
+
+#: Candidate index: a gram printed in more than this many distinct versions is too common to say
+#: anything and is ignored.
+MAX_POSTINGS = 200
+
+#: Candidate index: a pair is worth scoring when it shares at least this share of the grams of the
+#: one with fewer grams.
+MIN_SHARED_GRAMS = 0.2
+
+# Words that carry no content on their own: grams made only of them are not indexed, and they do not
+# count as content words when checking a containment.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and another any are as at be because been
+    before being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i i'm i've i'll i'd if
+    in into is it it's its itself just let let's me more most my myself of off on once only or other
+    our ours ourselves out over own same she should so some such than that that's the their theirs
+    them themselves then there there's these they they're this those through to too under until up
+    very was we we're we've we'll we'd were what when where which while who whom why will with would
+    you you're your yours yourself yourselves""".split()  # noqa: SIM905
+)
+
+# Relations of a variant to its cluster's reference version.
+VERBATIM = "verbatim"
+TRUNCATED = "truncated"
+FRAGMENT = "fragment"
+REWORDED = "reworded"
+PARAPHRASE = "paraphrase"
+EXTENDED = "extended"
+RELATIONS = (VERBATIM, TRUNCATED, FRAGMENT, REWORDED, PARAPHRASE, EXTENDED)
+
+# --- Plain data ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A text folded once for matching: its words and their single-spaced join."""
+
+    words: tuple[str, ...]
+    text: str
+
+    @classmethod
+    def of(cls, text: str) -> Folded:
+        folded = tuple(words(text))
+        return cls(folded, " ".join(folded))
+
+    def content(self) -> frozenset[str]:
+        """Its words that are not stopwords."""
+        return frozenset(word for word in self.words if word not in STOPWORDS)
+
+
+class Alignment(NamedTuple):
+    """Where the shorter of two texts sits in the longer, in word indices.
+
+    Like RapidFuzz's ScoreAlignment, `src` refers to the first text given and `dest` to the
+    second; the shorter one is covered whole.
+    """
+
+    score: float
+    src_start: int
+    src_end: int
+    dest_start: int
+    dest_end: int
+
+
+class DiffOp(NamedTuple):
+    """One step of a word diff: `op` is equal, insert, delete or replace."""
+
+    op: str
+    reference_words: tuple[str, ...]
+    variant_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why two quotations are versions of one utterance: `how` is whole, contained or paraphrase."""
+
+    score: float
+    how: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a variant relates to a reference version (see `relation` for the rules).
+
+    `similarity` is the whole similarity, `containment` the containment of the shorter in the
+    longer (both 0-100); `span` is the window of the reference's words the variant was aligned with;
+    `changes` are the word-diff steps that are not `equal` (printed words), within that window
+    when the variant is a part of the reference, against the whole reference otherwise.
+    """
+
+    kind: str
+    similarity: float
+    containment: float
+    span: tuple[int, int]
+    changes: tuple[DiffOp, ...]
+
+
+# --- Scores ------------------------------------------------------------------------------------
+
+
+
+def _folded(text: str | Folded) -> Folded:
+    return text if isinstance(text, Folded) else Folded.of(text)
+
+
+def similarity(a: str | Folded, b: str | Folded, *, score_cutoff: float | None = None) -> float:
+    """Whole similarity of two versions, 0-100: RapidFuzz's ratio of the folded texts."""
+    return fuzz.ratio(_folded(a).text, _folded(b).text, score_cutoff=score_cutoff)
+
+
+def word_similarity(a: str | Folded, b: str | Folded, *, score_cutoff: float | None = None) -> float:
+    """Share of words kept, 0-100: Indel similarity over the folded word lists (a word is a symbol)."""
+    score = 100 * Indel.normalized_similarity(_folded(a).words, _folded(b).words)
+    return score if score_cutoff is None or score >= score_cutoff else 0.0
+
+
+def containment(a: str | Folded, b: str | Folded, *, score_cutoff: float | None = None) -> float:
+    """How well the shorter of two versions is contained in the longer, 0-100 (see `containment_alignment`)."""
+    score = containment_alignment(a, b).score
+    return score if score_cutoff is None or score >= score_cutoff else 0.0
+
+
+def containment_alignment(a: str | Folded, b: str | Folded) -> Alignment:
+    """The shorter text (fewer words) aligned in the longer one, in whole words.
+
+    The score is the best fuzz.ratio between the shorter folded text and a window of whole words
+    of the longer one. A word-for-word occurrence scores 100. Otherwise the window is searched
+    near RapidFuzz's partial alignment: windows starting and ending within two words of it, so a
+    window may be longer or shorter than the shorter text ("deserves another chance" aligns with
+    "deserves a chance" and scores 85). Empty texts score 0.
+    """
+    fa, fb = _folded(a), _folded(b)
+    swapped = len(fa.words) > len(fb.words)
+    short, long = (fb, fa) if swapped else (fa, fb)
+    score, start, end = _fit(short, long)
+    if swapped:
+        return Alignment(score, start, end, 0, len(short.words))
+    return Alignment(score, 0, len(short.words), start, end)
+
+
+def _fit(short: Folded, long: Folded) -> tuple[float, int, int]:
+    """Best (score, start, end) whole-word window of `long` for `short`."""
+    if not short.words or not long.words:
+        return 0.0, 0, 0
+    exact = _find_words(short.words, long.words)
+    if exact is not None:
+        return 100.0, exact, exact + len(short.words)
+    starts = _word_starts(long.words)
+    hint = fuzz.partial_ratio_alignment(short.text, long.text)
+    first = max(bisect_right(starts, hint.dest_start) - 1, 0)
+    last = max(bisect_right(starts, max(hint.dest_end - 1, 0)) - 1, first)
+    windows = [
+        (i, j)
+        for i in range(max(first - 2, 0), min(first + 3, len(long.words)))
+        for j in range(max(last - 1, i + 1), min(last + 4, len(long.words) + 1))
+    ]
+    texts = [long.text[starts[i] : starts[j - 1] + len(long.words[j - 1])] for i, j in windows]
+    best = process.extractOne(short.text, texts, scorer=fuzz.ratio)
+    if best is None:
+        return 0.0, 0, 0
+    i, j = windows[best[2]]
+    return best[1], i, j
+
+
+def _word_starts(word_list: Sequence[str]) -> list[int]:
+    """Character offset of each word in the single-spaced join of `word_list`."""
+    starts, offset = [], 0
+    for word in word_list:
+        starts.append(offset)
+        offset += len(word) + 1
+    return starts
+
+
+def _find_words(needle: Sequence[str], haystack: Sequence[str]) -> int | None:
+    """Index of the first word-for-word occurrence of `needle` in `haystack`, or None."""
+    if not needle or len(needle) > len(haystack):
+        return None
+    joined = " " + " ".join(haystack) + " "
+    at = joined.find(" " + " ".join(needle) + " ")
+    return None if at < 0 else joined.count(" ", 0, at)
+
+
+# --- Are these two versions of one utterance? ---------------------------------------------------
+
+
+def match(a: str | Folded, b: str | Folded, *, speakerless: bool = False) -> Match | None:
+    """Whether two quotations are versions of one utterance, and how; None when they are not.
+
+    Rules, first that holds:
+    1. `whole`: similarity >= MATCH_THRESHOLD.
+    2. `contained`: the shorter has >= MIN_CONTAINED_CONTENT distinct content words,
+       containment >= CONTAINMENT_THRESHOLD, and at most MAX_MISSING_CONTENT of its content words
+       are missing from the aligned window (so "our tradition is protection" is not found in
+       "our tradition is to offer asylum").
+    3. `paraphrase`: both have >= PARAPHRASE_MIN_WORDS words, similarity >= PARAPHRASE_THRESHOLD,
+       they share >= PARAPHRASE_MIN_SHARED_CONTENT of the smaller set of content words, and word
+       similarity >= PARAPHRASE_MIN_WORDS_KEPT.
+    With `speakerless` (`a` has no speaker) only rules 1 and 2 apply, with NO_SPEAKER_THRESHOLD for
+    both and at least NO_SPEAKER_MIN_WORDS words in the shorter, and rule 2 only when `a` is the
+    shorter: a quotation without a speaker may be a part of an attributed one, but a long one is not
+    attributed because it contains a few words of someone's.
+    Otherwise the decision is symmetric: match(a, b) == match(b, a).
+    """
+    fa, fb = _folded(a), _folded(b)
+    short, long = sorted((fa, fb), key=_length_key)
+    if not short.words:
+        return None
+    if speakerless and len(short.words) < NO_SPEAKER_MIN_WORDS:
+        return None
+    whole_cut = NO_SPEAKER_THRESHOLD if speakerless else MATCH_THRESHOLD
+    whole = fuzz.ratio(short.text, long.text)
+    if whole >= whole_cut:
+        return Match(whole, "whole")
+    if speakerless and short is not fa:
+        return None
+    contained = _contained(short, long, NO_SPEAKER_THRESHOLD if speakerless else CONTAINMENT_THRESHOLD)
+    if contained is not None:
+        return Match(contained, "contained")
+    if not speakerless and _paraphrase(short, long, whole):
+        return Match(whole, "paraphrase")
+    return None
+
+
+def _length_key(folded: Folded) -> tuple[int, int, str]:
+    return len(folded.words), len(folded.text), folded.text
+
+
+def _contained(short: Folded, long: Folded, threshold: float) -> float | None:
+    """Containment score of `short` in `long` when rule 2 of `match` holds, else None."""
+    content = short.content()
+    if len(content) < MIN_CONTAINED_CONTENT:
+        return None
+    if len(content - set(long.words)) > MAX_MISSING_CONTENT * len(content):
+        return None  # cheap rejection before aligning
+    score, start, end = _fit(short, long)
+    if score < threshold:
+        return None
+    if len(content - set(long.words[start:end])) > MAX_MISSING_CONTENT * len(content):
+        return None
+    return score
+
+
+def _paraphrase(short: Folded, long: Folded, whole: float) -> bool:
+    if len(short.words) < PARAPHRASE_MIN_WORDS or whole < PARAPHRASE_THRESHOLD:
+        return False
+    ca, cb = short.content(), long.content()
+    smaller = min(len(ca), len(cb))
+    if smaller == 0 or len(ca & cb) < PARAPHRASE_MIN_SHARED_CONTENT * smaller:
+        return False
+    return word_similarity(short, long) >= PARAPHRASE_MIN_WORDS_KEPT
+
+
+# --- Relation and diff --------------------------------------------------------------------------
+
+
+def relation(variant: str, reference: str) -> Relation:
+    """How `variant` relates to `reference`, assuming both are versions of one utterance.
+
+    On folded words v (variant) and r (reference), first rule that holds:
+    1. `verbatim`: v == r (marks, case, accents, punctuation, spacing folded).
+    2. v occurs word for word inside r: `fragment` when it has at most FRAGMENT_MAX_WORDS words,
+       else `truncated`.
+    3. r occurs word for word inside v: `extended`.
+    4. v has fewer words than r and is contained in it (containment >= CONTAINMENT_THRESHOLD):
+       `fragment` when it has at most FRAGMENT_MAX_WORDS words, else `reworded` (a cut with words
+       changed).
+    5. v has at least EXTENDED_MIN_EXTRA_WORDS more words than r and contains it
+       (containment >= CONTAINMENT_THRESHOLD): `extended`.
+    6. word similarity >= REWORDED_THRESHOLD (about half the words kept or more): `reworded`.
+    7. otherwise most words changed: `paraphrase`.
+    Under rules 2 and 4 the changes are those within the aligned window of the reference (a
+    fragment's changes are not the whole rest of the quotation); otherwise against all of it.
+    It never fails: two empty texts are verbatim, an empty text and another a paraphrase.
+    """
+    v, r = Folded.of(variant), Folded.of(reference)
+    aligned = containment_alignment(v, r)
+    kind, is_part = _relation_kind(v, r, aligned.score)
+    span = (aligned.dest_start, aligned.dest_end) if is_part else (0, len(r.words))
+    changes = _diff(tokens(variant), tokens(reference)[span[0] : span[1]])
+    return Relation(
+        kind=kind,
+        similarity=fuzz.ratio(v.text, r.text),
+        containment=aligned.score,
+        span=span,
+        changes=tuple(op for op in changes if op.op != "equal"),
+    )
+
+
+def _relation_kind(v: Folded, r: Folded, contained: float) -> tuple[str, bool]:
+    """The relation of v to r (rules in `relation`) and whether v is a part of r."""
+    if v.words == r.words:
+        return VERBATIM, False
+    if _find_words(v.words, r.words) is not None:
+        return (FRAGMENT if len(v.words) <= FRAGMENT_MAX_WORDS else TRUNCATED), True
+    if _find_words(r.words, v.words) is not None:
+        return EXTENDED, False
+    if len(v.words) < len(r.words) and contained >= CONTAINMENT_THRESHOLD:
+        return (FRAGMENT if len(v.words) <= FRAGMENT_MAX_WORDS else REWORDED), True
+    if len(v.words) >= len(r.words) + EXTENDED_MIN_EXTRA_WORDS and contained >= CONTAINMENT_THRESHOLD:
+        return EXTENDED, False
+    return (REWORDED if word_similarity(v, r) >= REWORDED_THRESHOLD else PARAPHRASE), False
+
+
+def word_diff(variant: str, reference: str) -> list[DiffOp]:
+    """Word-level diff turning the reference into the variant.
+
+    Words are aligned on their folded forms (difflib, longest common runs first, so a kept phrase
+    stays in one piece) and reported as printed. Applying the steps to the reference's printed
+    words gives the variant's printed words: `variant_words` of every step, in order.
+    """
+    return _diff(tokens(variant), tokens(reference))
+
+
+def _diff(variant: Sequence[Token], reference: Sequence[Token]) -> list[DiffOp]:
+    matcher = difflib.SequenceMatcher(
+        None, [t.folded for t in reference], [t.folded for t in variant], autojunk=False
+    )
+    return [
+        DiffOp(
+            op,
+            tuple(t.printed for t in reference[i1:i2]),
+            tuple(t.printed for t in variant[j1:j2]),
+        )
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+
+
+# --- Candidate index ------------------------------------------------------------------------------
+
+
+def grams(word_list: Sequence[str]) -> set[str]:
+    """What a version is indexed under: its word bigrams that are not stopwords only, and its
+    content words (unigrams). A 2-3 word fragment shares them with every version containing it."""
+    found = {word for word in word_list if word not in STOPWORDS}
+    for first, second in zip(word_list, word_list[1:], strict=False):
+        if first not in STOPWORDS or second not in STOPWORDS:
+            found.add(first + " " + second)
+    return found
+
+
+class CandidateIndex:
+    """Inverted index from grams to the keys of the versions that contain them.
+
+    A gram found in more than `max_postings` keys is too common to tell versions apart: its posting
+    list is dropped for good, so what the index holds depends only on the set of versions added,
+    never on their order. Candidates of a version are the keys sharing at least
+    `min_shared` of the grams of whichever of the two has fewer grams.
+    """
+
+    def __init__(self, *, max_postings: int = MAX_POSTINGS, min_shared: float = MIN_SHARED_GRAMS) -> None:
+        self.max_postings = max_postings
+        self.min_shared = min_shared
+        self._postings: dict[str, list[int]] = {}
+        self._saturated: set[str] = set()
+        self._size: dict[int, int] = {}  # key -> number of its grams
+
+    def __len__(self) -> int:
+        return len(self._size)
+
+    def add(self, key: int, word_list: Sequence[str]) -> dict[str, list[int]]:
+        """Index version `key`; return the grams that became too common because of it, each with
+        the keys it was indexed under until then."""
+        found = grams(word_list)
+        self._size[key] = len(found)
+        dropped = {}
+        for gram in found:
+            if gram in self._saturated:
+                continue
+            posting = self._postings.setdefault(gram, [])
+            if len(posting) >= self.max_postings:
+                dropped[gram] = self._postings.pop(gram)
+                self._saturated.add(gram)
+            else:
+                posting.append(key)
+        return dropped
+
+    def posting(self, gram: str) -> list[int]:
+        """Keys indexed under `gram` (empty when the gram is unknown or too common)."""
+        return self._postings.get(gram, [])
+
+    def shared(self, word_list: Sequence[str], *, exclude: int | None = None) -> Counter[int]:
+        """How many (not too common) grams each indexed key shares with `word_list`."""
+        return self._shared(grams(word_list), exclude)
+
+    def _shared(self, found: set[str], exclude: int | None) -> Counter[int]:
+        counts: Counter[int] = Counter()
+        postings = self._postings
+        for gram in found:
+            posting = postings.get(gram)
+            if posting:
+                counts.update(posting)
+        if exclude is not None:
+            counts.pop(exclude, None)
+        return counts
+
+    def candidates(self, word_list: Sequence[str], *, exclude: int | None = None) -> list[int]:
+        """Keys worth comparing with `word_list`, most shared grams first, then by key."""
+        found = grams(word_list)
+        size, sizes, least = len(found), self._size, self.min_shared
+        chosen = [
+            (count, key)
+            for key, count in self._shared(found, exclude).items()
+            if count >= least * min(size, sizes[key])
+        ]
+        chosen.sort(key=lambda item: (-item[0], item[1]))
+        return [key for _, key in chosen]
+
+
+def candidate_pairs(index: CandidateIndex, versions: Iterable[tuple[int, Sequence[str]]]) -> set[tuple[int, int]]:
+    """Every pair (low key, high key) the index proposes for the given indexed versions."""
+    pairs = set()
+    for key, word_list in versions:
+        for other in index.candidates(word_list, exclude=key):
+            pairs.add((min(key, other), max(key, other)))
+    return pairs

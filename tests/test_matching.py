@@ -1,0 +1,279 @@
+"""Scores, relations, word diffs and the candidate index of quotecheck.matching."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from quotecheck import matching
+from quotecheck.matching import (
+    CONTAINMENT_THRESHOLD,
+    EXTENDED,
+    FRAGMENT,
+    PARAPHRASE,
+    REWORDED,
+    TRUNCATED,
+    VERBATIM,
+    CandidateIndex,
+    DiffOp,
+    Folded,
+    containment,
+    containment_alignment,
+    grams,
+    match,
+    relation,
+    similarity,
+    word_diff,
+)
+from quotecheck.normalize import tokens, words
+
+FULL = "Assange is a journalist and deserves a chance, I am in favor of pardoning him,"
+RETRANSLATED = "Assange is a journalist. He deserves another chance. I am in favor of having him pardoned "
+
+
+# --- Scores ----------------------------------------------------------------------------------------
+
+
+def test_similarity_folds_marks_case_accents_and_spellings():
+    assert similarity("“We’ll give him PROTECTION.”", "we'll give him protection") == 100
+    assert similarity("in favour of López", "In favor of Lopez") == 100
+
+
+def test_containment_finds_a_fragment_in_a_long_quotation():
+    long = "assange is a journalist and deserves a chance i am in favor of pardoning him"
+    assert containment("deserves a chance", long) == 100
+    assert containment(long, "deserves a chance") == 100  # either order: the shorter in the longer
+
+
+def test_containment_tolerates_a_changed_word_in_a_fragment():
+    assert containment("deserves another chance", FULL) >= CONTAINMENT_THRESHOLD
+
+
+def test_containment_alignment_gives_word_spans_of_each_text():
+    aligned = containment_alignment("deserves another chance", FULL)
+    assert (aligned.src_start, aligned.src_end) == (0, 3)
+    assert words(FULL)[aligned.dest_start : aligned.dest_end] == ["deserves", "a", "chance"]
+    swapped = containment_alignment(FULL, "deserves another chance")
+    assert (swapped.src_start, swapped.src_end, swapped.dest_start, swapped.dest_end) == (5, 8, 0, 3)
+
+
+def test_score_cutoff_returns_zero_below_it():
+    assert similarity("abc", "xyz", score_cutoff=50) == 0
+    assert containment("deserves another chance", FULL, score_cutoff=99) == 0
+
+
+def test_scorers_work_with_rapidfuzz_process():
+    from rapidfuzz import process
+
+    best = process.extractOne("deserves a chance", [FULL, "Our tradition is protection"], scorer=containment)
+    assert best[0] == FULL
+
+
+def _best_window(short: str, long: str) -> float:
+    """Slow oracle: the best fuzz.ratio of `short` against every whole-word window of `long`."""
+    s, w = Folded.of(short), words(long)
+    return max(
+        (fuzz.ratio(s.text, " ".join(w[i:j])) for i in range(len(w)) for j in range(i + 1, len(w) + 1)),
+        default=0.0,
+    )
+
+
+VOCABULARY = ["assange", "is", "a", "journalist", "and", "deserves", "chance", "i", "am", "in", "favor", "of"]
+phrases = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(phrases, phrases)
+def test_containment_never_beats_the_best_window_and_finds_exact_parts(a, b):
+    short, long = sorted((a, b), key=lambda t: len(t.split()))
+    score = containment(short, long)
+    assert score <= _best_window(short, long) + 1e-9
+    if f" {short} " in f" {long} ":
+        assert score == 100
+
+
+# --- Match ---------------------------------------------------------------------------------------------
+
+
+def test_match_links_the_fixture_versions():
+    for variant in (
+        "Assange is a journalist and deserves a chance,",
+        "deserves a chance,",
+        "in favor of pardoning him",
+        RETRANSLATED,
+    ):
+        assert match(variant, FULL) is not None, variant
+
+
+def test_match_rejects_a_shared_opening_with_a_different_ending():
+    assert match("Our tradition is protection", "Our tradition is to offer asylum") is None
+    assert match("We’ll give him protection.", FULL) is None
+
+
+def test_match_needs_two_content_words_for_containment():
+    assert match("a chance", FULL) is None
+    assert match("torture", "they call his detention torture and worse") is None
+
+
+def test_speakerless_match_is_strict_and_only_as_the_contained_one():
+    assert match("deserves a chance", FULL, speakerless=True) is None  # too short
+    assert match("Assange is a journalist and deserves a chance,", FULL, speakerless=True) is not None
+    assert match(FULL, "Assange is a journalist and deserves a chance,", speakerless=True) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(phrases, phrases)
+def test_match_is_symmetric(a, b):
+    assert match(a, b) == match(b, a)
+
+
+# --- Relation ------------------------------------------------------------------------------------------
+
+
+def test_relations_of_the_fixture_versions():
+    assert relation("Assange is a journalist and deserves a chance, I am in favor of pardoning him", FULL).kind == VERBATIM
+    assert relation("“ASSANGE is a journalist and deserves a chance”", FULL).kind == TRUNCATED
+    assert relation("deserves a chance,", FULL).kind == FRAGMENT
+    assert relation("in favor of pardoning him", FULL).kind == FRAGMENT
+    assert relation(RETRANSLATED, FULL).kind == REWORDED
+    assert relation(FULL + " We’ll give him protection.", FULL).kind == EXTENDED
+
+
+def test_reworded_records_which_words_changed():
+    found = relation(RETRANSLATED, FULL)
+    assert found.changes == (
+        DiffOp("replace", ("and",), ("He",)),
+        DiffOp("replace", ("a",), ("another",)),
+        DiffOp("replace", ("pardoning",), ("having",)),
+        DiffOp("insert", (), ("pardoned",)),
+    )
+
+
+def test_a_fragment_with_a_changed_word_reports_the_change_within_its_span():
+    found = relation("deserves another chance", FULL)
+    assert found.kind == FRAGMENT
+    assert found.span == (5, 8)
+    assert found.changes == (DiffOp("replace", ("a",), ("another",)),)
+
+
+def test_a_cut_with_a_word_changed_is_reworded_not_truncated():
+    assert relation("Assange is a journalist and deserves another chance", FULL).kind == REWORDED
+
+
+def test_most_words_changed_is_a_paraphrase():
+    reference = "The economy is growing faster than anyone expected this year"
+    assert relation("Our economic output rises more quickly than forecast in twelve months", reference).kind == PARAPHRASE
+
+
+def test_one_more_word_is_a_rewording_three_more_an_extension():
+    reference = "we will give him protection and asylum here"
+    assert relation("we will give him full protection and asylum here", reference).kind == REWORDED
+    assert relation("we will give him protection and asylum here, today", reference).kind == EXTENDED  # exact inside
+    assert relation("we shall give him protection and asylum here today", reference).kind == REWORDED
+    assert relation("we will give him protection and asylum here, said the president today", reference).kind == EXTENDED
+
+
+unicode_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60
+) | st.lists(st.sampled_from(VOCABULARY + ["López", "“", "”", ",", ".", "’", "Ǆ", "ﬁ", "½"]), max_size=15).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(unicode_text, unicode_text)
+def test_relation_never_fails_and_stays_in_bounds(variant, reference):
+    found = relation(variant, reference)
+    assert found.kind in matching.RELATIONS
+    assert 0 <= found.similarity <= 100 and 0 <= found.containment <= 100
+    assert 0 <= found.span[0] <= found.span[1] <= len(words(reference))
+    assert all(op.op != "equal" for op in found.changes)
+
+
+# --- Word diff ---------------------------------------------------------------------------------------------
+
+
+def test_word_diff_keeps_printed_words():
+    assert word_diff("“We’ll give him protection.”", "we'll give him PROTECTION") == [
+        DiffOp("equal", ("we'll", "give", "him", "PROTECTION"), ("We’ll", "give", "him", "protection")),
+    ]
+
+
+def test_word_diff_of_a_truncation_is_one_deletion():
+    assert word_diff("Assange is a journalist and deserves a chance,", FULL)[1] == DiffOp(
+        "delete", ("I", "am", "in", "favor", "of", "pardoning", "him"), ()
+    )
+
+
+def _applied(diff: list[DiffOp]) -> list[str]:
+    return [word for op in diff for word in op.variant_words]
+
+
+@settings(max_examples=300, deadline=None)
+@given(unicode_text, unicode_text)
+def test_word_diff_applied_to_the_reference_gives_the_variant(variant, reference):
+    diff = word_diff(variant, reference)
+    assert _applied(diff) == [t.printed for t in tokens(variant)]
+    assert [w for op in diff for w in op.reference_words] == [t.printed for t in tokens(reference)]
+    assert {op.op for op in diff} <= {"equal", "insert", "delete", "replace"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(unicode_text)
+def test_tokens_align_with_words(text):
+    assert [t.folded for t in tokens(text)] == words(text)
+    for token in tokens(text):
+        assert token.printed in text
+
+
+# --- Candidate index ---------------------------------------------------------------------------------------
+
+
+def test_grams_skip_stopword_only_bigrams():
+    assert grams(["deserves", "a", "chance"]) == {"deserves", "chance", "deserves a", "a chance"}
+    assert "of the" not in grams(["of", "the", "people"])
+
+
+def test_short_fragments_find_the_long_quotations_containing_them():
+    index = CandidateIndex()
+    index.add(1, words(FULL))
+    index.add(2, words("Our tradition is protection"))
+    index.add(3, words("We’ll give him protection."))
+    assert index.candidates(words("deserves a chance")) == [1]
+    assert index.candidates(words("in favor of pardoning him")) == [1]
+    assert index.candidates(words("deserves another chance")) == [1]
+    assert 3 in index.candidates(words("give him protection"))
+
+
+def test_too_common_grams_are_dropped_whatever_the_order():
+    forward, backward = CandidateIndex(max_postings=3), CandidateIndex(max_postings=3)
+    texts = {k: words(f"the economy {w} today") for k, w in enumerate(["grows", "shrinks", "stalls", "booms"])}
+    dropped = {}
+    for key, ws in texts.items():
+        dropped.update(forward.add(key, ws))
+    for key, ws in reversed(texts.items()):
+        backward.add(key, ws)
+    assert set(dropped) == {"economy", "the economy", "today"}
+    assert sorted(dropped["economy"]) == [0, 1, 2]  # the keys it was indexed under until then
+    assert forward.posting("economy") == [] == backward.posting("economy")
+    assert forward.candidates(texts[0], exclude=0) == backward.candidates(texts[0], exclude=0) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(phrases, min_size=1, max_size=12))
+def test_candidates_match_a_brute_force_oracle(texts):
+    index = CandidateIndex(max_postings=4, min_shared=0.2)
+    for key, text in enumerate(texts):
+        index.add(key, words(text))
+    every = [grams(words(t)) for t in texts]
+    counts: dict[str, int] = {}
+    for found in every:
+        for gram in found:
+            counts[gram] = counts.get(gram, 0) + 1
+    for key, found in enumerate(every):
+        usable = {g for g in found if counts[g] <= 4}
+        expected = {
+            other
+            for other, theirs in enumerate(every)
+            if other != key and len(usable & theirs) >= 0.2 * min(len(found), len(theirs)) and usable & theirs
+        }
+        assert set(index.candidates(words(texts[key]), exclude=key)) == expected
