@@ -192,6 +192,53 @@ def export(ctx: click.Context, output_format: str, output) -> None:  # noqa: ANN
         render.write_jsonl(rows, output)
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--json", "as_json", is_flag=True, help="A JSON array instead of a table.")
+@click.pass_context
+def speakers(ctx: click.Context, as_json: bool) -> None:
+    """List speakers: canonical name, aliases, quotations and outlets.
+
+    \b
+    Example:
+        quotecheck speakers
+    """
+    store = open_store(ctx, create=False)
+    rows = store.speaker_rows()
+    if as_json:
+        render.write_json(rows, sys.stdout)
+    else:
+        render.console().print(render.speakers_table(rows))
+
+
+@cli.group(context_settings=CONTEXT_SETTINGS)
+def alias() -> None:
+    """Manage speaker aliases (AMLO -> Andrés Manuel López Obrador).
+
+    \b
+    Example:
+        quotecheck alias add AMLO "Andrés Manuel López Obrador"
+    """
+
+
+@alias.command("add", context_settings=CONTEXT_SETTINGS)
+@click.argument("alias_name", metavar="ALIAS")
+@click.argument("name")
+@click.pass_context
+def alias_add(ctx: click.Context, alias_name: str, name: str) -> None:
+    """Make ALIAS resolve to the speaker NAME, in stored quotations and in later ingests.
+
+    \b
+    Example:
+        quotecheck alias add AMLO "Andrés Manuel López Obrador"
+    """
+    store = open_store(ctx.find_root(), create=False)
+    try:
+        canonical = store.add_alias(alias_name, name)
+    except StoreError as error:
+        raise InputError(str(error)) from None
+    click.echo(f"{alias_name} -> {canonical}")
+
+
 @cli.command("eval", context_settings=CONTEXT_SETTINGS)
 @click.argument("gold_paths", metavar="GOLD...", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of tables (shape: see quotecheck.evaluate).")

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .extract import extract
-from .models import Metadata
+from .speakers import article_aliases
+from .models import Article, Metadata
 from .sources import NO_METADATA, SourceError, read_articles
-from .store import ADDED, SKIPPED, UPDATED, Store
+from .store import ADDED, SKIPPED, UPDATED, SaveResult, Store
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,23 @@ def ingest_files(
         if isinstance(article, SourceError):
             result = FileResult(str(path), "failed", error=str(article))
         else:
-            saved = store.save_article(article, extract(article))
+            saved = _save(store, article)
             result = FileResult(str(path), saved.status, saved.quotations)
         report.results.append(result)
         if on_file is not None:
             on_file(result)
     return report
+
+
+def _save(store: Store, article: Article) -> SaveResult:
+    """Extract with the store's known speakers; store the article, its quotations and the
+    speakers and aliases it names, in one transaction."""
+    known = store.known_speakers()
+    quotations = extract(article, known)
+    with store.db.atomic():
+        saved = store.save_article(article, quotations)
+        if saved.status != SKIPPED:
+            store.record_speakers(
+                sorted({q.speaker for q in quotations if q.speaker}), article_aliases(article.text, known)
+            )
+    return saved

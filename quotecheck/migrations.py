@@ -62,3 +62,17 @@ def m001_articles_and_quotes(db: Database) -> None:
 def known_names() -> list[str]:
     """Names of every migration this version of quotecheck knows, in order."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]
+
+
+@migrations()
+def m002_speakers(db: Database) -> None:
+    """Canonical speaker names and their aliases (folded), shared by every article."""
+    db["speakers"].create({"id": int, "name": str}, pk="id", not_null={"name"})
+    db["speakers"].create_index(["name"], unique=True)
+    db["speaker_aliases"].create(
+        {"alias": str, "speaker_id": int, "as_written": str, "source": str},
+        pk="alias",
+        foreign_keys=[("speaker_id", "speakers", "id")],
+        not_null={"speaker_id", "source"},
+    )
+    db["speaker_aliases"].create_index(["speaker_id"])

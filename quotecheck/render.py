@@ -31,6 +31,17 @@ def quotes_table(rows: Iterable[dict[str, Any]]) -> Table:
     return table
 
 
+def speakers_table(rows: Iterable[dict[str, Any]]) -> Table:
+    table = Table()
+    table.add_column("speaker", style="green", overflow="fold")
+    table.add_column("aliases", overflow="fold")
+    table.add_column("quotations", justify="right")
+    table.add_column("outlets", justify="right")
+    for row in rows:
+        table.add_row(row["name"], row["aliases"] or "", str(row["quotations"]), str(row["outlets"]))
+    return table
+
+
 def _ellipsize(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 

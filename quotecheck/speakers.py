@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 
 from .normalize import fold as _fold_uncached
 from .normalize import strip_accents
-from .quotes import Span
+from .quotes import Span, find_spans
 
 # Names repeat within and across articles: fold each once.
 fold = functools.lru_cache(maxsize=100_000)(_fold_uncached)
@@ -226,6 +226,10 @@ class ArticleNames:
 
 _PERSONAL_TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "judge", "senator", "governor", "mayor",
                     "prof", "professor", "sir", "king", "queen", "pope", "chancellor", "secretary-general"}
+
+
+def _accented(name: str) -> int:
+    return sum(1 for ch in name if not ch.isascii())
 
 
 def _contains_run(haystack: list[str], needle: list[str]) -> bool:
@@ -513,7 +517,10 @@ class Resolver:
     def canonical(self, tokens: tuple[str, ...]) -> str:
         if tokens not in self._canonical:
             full = " ".join(self.names.fullest(tokens))
-            self._canonical[tokens] = self._known(full) or full
+            known = self._known(full)
+            if known and fold(known) == fold(full) and _accented(full) > _accented(known):
+                known = full  # the store will adopt this fuller spelling (López over Lopez)
+            self._canonical[tokens] = known or full
         return self._canonical[tokens]
 
     def _known(self, name: str) -> str | None:
@@ -689,3 +696,11 @@ def _previous_speaker(
         return None
     speaker = resolver.resolve(mention, p_end, p_start)
     return (speaker, mention) if speaker else None
+
+
+def article_aliases(text: str, known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Aliases an article defines ("López Obrador (aka AMLO)", "Full Name (ACR)"): {alias: canonical}."""
+    masked = mask_quotations(text, find_spans(text))
+    names = find_mentions(masked)
+    resolver = Resolver(names, known or {}, masked)
+    return {alias: resolver.canonical(tuple(full.split())) for alias, full in names.aliases.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,6 +198,78 @@ class Store:
             "suspect": int(quotation.suspect),
         }
 
+    # -- speakers ----------------------------------------------------------------------
+
+    def known_speakers(self) -> dict[str, str]:
+        """{folded alias or name: canonical name} for resolving speakers at extraction."""
+        return {
+            alias: name
+            for alias, name in self.db.execute(
+                "select a.alias, s.name from speaker_aliases a join speakers s on s.id = a.speaker_id"
+            )
+        }
+
+    def record_speakers(self, names: Iterable[str], aliases: Mapping[str, str] = {}) -> None:
+        """Register canonical names (each is its own alias) and aliases {alias: name}.
+
+        Two spellings that fold alike are one speaker; the one with more accented letters
+        becomes the canonical name (López over Lopez) and the stored quotations follow it.
+        """
+        with self.db.atomic():
+            for name in names:
+                self._speaker_id(name)
+            for alias, name in aliases.items():
+                speaker_id = self._speaker_id(name)
+                if not self.db["speaker_aliases"].count_where("alias = ?", [fold(alias)]):
+                    self.db["speaker_aliases"].insert(
+                        {"alias": fold(alias), "speaker_id": speaker_id, "as_written": alias, "source": "article"}
+                    )
+
+    def add_alias(self, alias: str, name: str) -> str:
+        """Make `alias` resolve to the speaker `name` (created if new); returns the canonical name.
+        Raises StoreError when the alias already names another speaker."""
+        with self.db.atomic():
+            speaker_id = self._speaker_id(name)
+            canonical = self.db["speakers"].get(speaker_id)["name"]
+            rows = list(self.db["speaker_aliases"].rows_where("alias = ?", [fold(alias)]))
+            if rows and rows[0]["speaker_id"] != speaker_id:
+                other_id = rows[0]["speaker_id"]
+                other = self.db["speakers"].get(other_id)["name"]
+                if rows[0]["source"] != "name":
+                    raise StoreError(f"alias {alias!r} already names {other!r}")
+                # the alias is another speaker's own name: that speaker was this one all along
+                self.db.execute("update speaker_aliases set speaker_id = ? where speaker_id = ?", [speaker_id, other_id])
+                self.db.execute("update quotes set speaker = ? where speaker = ?", [canonical, other])
+                self.db["speakers"].delete(other_id)
+                rows = []
+            if not rows and not self.db["speaker_aliases"].count_where("alias = ?", [fold(alias)]):
+                self.db["speaker_aliases"].insert(
+                    {"alias": fold(alias), "speaker_id": speaker_id, "as_written": alias, "source": "user"}
+                )
+            self.db.execute("update quotes set speaker = ? where speaker = ? collate nocase", [canonical, alias])
+        return canonical
+
+    def _speaker_id(self, name: str) -> int:
+        rows = list(self.db["speaker_aliases"].rows_where("alias = ?", [fold(name)]))
+        if rows:
+            speaker_id = rows[0]["speaker_id"]
+            current = self.db["speakers"].get(speaker_id)["name"]
+            if fold(current) == fold(name) and _accents(name) > _accents(current):
+                self.db["speakers"].update(speaker_id, {"name": name})
+                self.db.execute("update quotes set speaker = ? where speaker = ?", [name, current])
+            return speaker_id
+        speaker_id = self.db["speakers"].insert({"name": name}).last_pk
+        self.db["speaker_aliases"].insert(
+            {"alias": fold(name), "speaker_id": speaker_id, "as_written": name, "source": "name"}
+        )
+        return speaker_id
+
+    def speaker_rows(self) -> list[dict[str, Any]]:
+        """Each speaker with aliases and counts of quotations and outlets."""
+        cursor = self.db.execute(SPEAKERS_SQL)
+        columns = [description[0] for description in cursor.description]
+        return [dict(zip(columns, values, strict=True)) for values in cursor]
+
     # -- reading -----------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
@@ -225,6 +297,21 @@ class Store:
         columns = [description[0] for description in cursor.description]
         for values in cursor:
             yield dict(zip(columns, values, strict=True))
+
+
+def _accents(name: str) -> int:
+    return sum(1 for ch in name if not ch.isascii())
+
+
+SPEAKERS_SQL = """
+select s.id, s.name,
+       (select group_concat(a.as_written, ', ') from speaker_aliases a
+         where a.speaker_id = s.id and a.source != 'name') as aliases,
+       (select count(*) from quotes q where q.speaker = s.name) as quotations,
+       (select count(distinct ar.outlet) from quotes q join articles ar on ar.id = q.article_id
+         where q.speaker = s.name) as outlets
+from speakers s order by quotations desc, s.name
+"""
 
 
 def _now() -> str:

@@ -37,7 +37,7 @@ def snapshot(path: Path) -> dict[str, bytes]:
 
 def test_fresh_store_has_the_expected_tables_and_columns(file_store):
     db = file_store.db
-    assert set(db.table_names()) == {"_sqlite_migrations", "articles", "quotes"}
+    assert set(db.table_names()) == {"_sqlite_migrations", "articles", "quotes", "speakers", "speaker_aliases"}
     assert {c.name: c.type for c in db["articles"].columns} == ARTICLE_COLUMNS
     assert {c.name: c.type for c in db["quotes"].columns} == QUOTE_COLUMNS
     assert db["articles"].pks == ["id"] and db["quotes"].pks == ["id"]
