@@ -422,66 +422,90 @@ def grams(word_list: Sequence[str]) -> set[str]:
 class CandidateIndex:
     """Inverted index from grams to the keys of the versions that contain them.
 
-    A gram found in more than `max_postings` keys is too common to tell versions apart: its posting
-    list is dropped for good, so what the index holds depends only on the set of versions added,
-    never on their order. Candidates of a version are the keys sharing at least
-    `min_shared` of the grams of whichever of the two has fewer grams.
+    Keys are small non-negative ints (positions in the caller's list of versions). A gram found in
+    more than `max_postings` keys is too common to tell versions apart: its posting list is dropped
+    for good, so what the index holds depends only on the set of versions added, never on their
+    order. Candidates of a version are the keys sharing at least `min_shared` of the grams of
+    whichever of the two has fewer grams (and at least one).
     """
 
     def __init__(self, *, max_postings: int = MAX_POSTINGS, min_shared: float = MIN_SHARED_GRAMS) -> None:
         self.max_postings = max_postings
         self.min_shared = min_shared
-        self._postings: dict[str, list[int]] = {}
+        # gram -> a key, or a list of keys once there are several (most grams have one: keeps it small)
+        self._postings: dict[str, int | list[int]] = {}
         self._saturated: set[str] = set()
-        self._size: dict[int, int] = {}  # key -> number of its grams
+        self._sizes: list[int] = []  # key -> number of its grams (-1: not indexed)
 
     def __len__(self) -> int:
-        return len(self._size)
+        return sum(size >= 0 for size in self._sizes)
+
+    def size(self, key: int) -> int:
+        """Number of grams of indexed version `key`."""
+        return self._sizes[key]
 
     def add(self, key: int, word_list: Sequence[str]) -> dict[str, list[int]]:
         """Index version `key`; return the grams that became too common because of it, each with
         the keys it was indexed under until then."""
         found = grams(word_list)
-        self._size[key] = len(found)
-        dropped = {}
+        if key >= len(self._sizes):
+            self._sizes.extend([-1] * (key + 1 - len(self._sizes)))
+        self._sizes[key] = len(found)
+        postings, dropped = self._postings, {}
         for gram in found:
-            if gram in self._saturated:
+            posting = postings.get(gram)
+            if posting is None:
+                if gram not in self._saturated:
+                    postings[gram] = key
                 continue
-            posting = self._postings.setdefault(gram, [])
-            if len(posting) >= self.max_postings:
-                dropped[gram] = self._postings.pop(gram)
-                self._saturated.add(gram)
-            else:
+            if isinstance(posting, int):
+                posting = postings[gram] = [posting]
+            if len(posting) < self.max_postings:
                 posting.append(key)
+            else:
+                dropped[gram] = postings.pop(gram)
+                self._saturated.add(gram)
         return dropped
 
     def posting(self, gram: str) -> list[int]:
         """Keys indexed under `gram` (empty when the gram is unknown or too common)."""
-        return self._postings.get(gram, [])
+        posting = self._postings.get(gram)
+        return [] if posting is None else [posting] if isinstance(posting, int) else list(posting)
 
     def shared(self, word_list: Sequence[str], *, exclude: int | None = None) -> Counter[int]:
         """How many (not too common) grams each indexed key shares with `word_list`."""
-        return self._shared(grams(word_list), exclude)
+        return self.shared_grams(grams(word_list), exclude=exclude)
 
-    def _shared(self, found: set[str], exclude: int | None) -> Counter[int]:
-        counts: Counter[int] = Counter()
+    def shared_grams(self, found: Iterable[str], *, exclude: int | None = None) -> Counter[int]:
+        """How many of the grams `found` each indexed key has (too common grams not counted)."""
+        single, several = [], []
         postings = self._postings
         for gram in found:
             posting = postings.get(gram)
-            if posting:
-                counts.update(posting)
+            if posting is None:
+                continue
+            if isinstance(posting, int):
+                single.append(posting)
+            else:
+                several.extend(posting)
+        counts = Counter(several)
+        counts.update(single)
         if exclude is not None:
             counts.pop(exclude, None)
         return counts
 
+    def is_candidate(self, count: int, size: int, key: int) -> bool:
+        """Whether sharing `count` grams with a version of `size` grams makes `key` a candidate."""
+        return count >= self.min_shared * min(size, self._sizes[key])
+
     def candidates(self, word_list: Sequence[str], *, exclude: int | None = None) -> list[int]:
         """Keys worth comparing with `word_list`, most shared grams first, then by key."""
         found = grams(word_list)
-        size, sizes, least = len(found), self._size, self.min_shared
+        size, sizes, least = len(found), self._sizes, self.min_shared
         chosen = [
             (count, key)
-            for key, count in self._shared(found, exclude).items()
-            if count >= least * min(size, sizes[key])
+            for key, count in self.shared_grams(found, exclude=exclude).items()
+            if count >= least * size or count >= least * sizes[key]
         ]
         chosen.sort(key=lambda item: (-item[0], item[1]))
         return [key for _, key in chosen]

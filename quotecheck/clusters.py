@@ -1,0 +1,419 @@
+"""Grouping quotations into clusters: one cluster holds the printed versions of one utterance by one
+speaker. Pure: quotation records in, clusters out.
+
+How it decides (the rules, in order):
+
+1. Quotations with the same folded speaker and the same folded text are one *version*; a version
+   never splits. Scare quotes are left out unless asked for.
+2. Versions are put in a canonical order that depends only on them, never on input order: those
+   with a speaker first, then longest first (words, then characters), then by text and speaker.
+3. Candidate pairs come from the gram index (`matching.CandidateIndex`); a pair is an *edge* when
+   `matching.match` says the two are versions of one utterance. Different non-empty speakers are
+   never compared; a version without a speaker is compared with everyone under the stricter
+   speakerless rule.
+4. Versions are taken in canonical order. Each joins the cluster holding its best edge to an earlier
+   version (highest score, ties to the cluster whose first version comes first); with no such edge it
+   starts a cluster. Clusters never merge, so two different long quotations stay apart even when one
+   fragment matches both: the fragment, being shorter, comes later and joins the better one.
+
+Because every decision looks only at edges, the result for one connected set of versions (linked by
+edges) depends on that set alone. Incremental assignment (`Clustering.add`) re-decides exactly the
+connected sets the new quotations touch, and so gives the same clusters as `rebuild` on the same
+quotations; `rebuild` stays the canonical definition.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .matching import MAX_POSTINGS, CandidateIndex, DiffOp, Folded, grams, match, relation
+from .models import DIRECT, SCARE
+from .normalize import fold
+
+#: A version is full enough to be a cluster's reference when it has at least this share of the words
+#: of the cluster's longest version; among those the most printed wins (then the longest, the earliest).
+REFERENCE_FULLNESS = 0.75
+
+
+@dataclass(frozen=True)
+class QuoteRecord:
+    """One printed quotation as the clustering sees it.
+
+    `published` is an ISO date or date-time (or None); `order` is the ingest order, which breaks
+    ties between equal dates.
+    """
+
+    id: int
+    speaker: str | None
+    text: str
+    published: str | None = None
+    order: int = 0
+    outlet: str | None = None
+    kind: str = DIRECT
+
+
+@dataclass(frozen=True)
+class Member:
+    """A quotation of a cluster and how it relates to the cluster's reference version."""
+
+    quote_id: int
+    outlet: str | None
+    published: str | None
+    text: str
+    relation: str
+    similarity: float
+    containment: float
+    changes: tuple[DiffOp, ...]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The printed versions of one utterance.
+
+    `id` is its smallest quotation id: with ids given in ingest order it stays put as quotations
+    join. `members` are ordered by first appearance.
+    """
+
+    id: int
+    speaker: str | None
+    reference_id: int
+    reference_text: str
+    first_id: int
+    first_published: str | None
+    first_outlet: str | None
+    quotations: int
+    versions: int
+    outlets: int
+    members: tuple[Member, ...]
+
+
+# --- Versions --------------------------------------------------------------------------------------
+
+
+class _Version:
+    """Quotations sharing a folded speaker and a folded text."""
+
+    __slots__ = ("key", "speaker", "folded", "quote_ids")
+
+    def __init__(self, key: int, speaker: str | None, folded: Folded) -> None:
+        self.key = key
+        self.speaker = speaker  # folded, None when unknown
+        self.folded = folded
+        self.quote_ids: list[int] = []
+
+    def rank(self) -> tuple:
+        """Canonical order, smallest first: with a speaker before without, longest first (words,
+        then characters), then by text and speaker."""
+        folded = self.folded
+        return (self.speaker is None, -len(folded.words), -len(folded.text), folded.text, self.speaker or "")
+
+
+def speaker_key(speaker: str | None) -> str | None:
+    """The speaker as compared: folded, None when empty."""
+    folded = fold(speaker or "")
+    return folded or None
+
+
+@lru_cache(maxsize=65536)
+def _fold_text(text: str) -> Folded:
+    """Folded text; its words interned so a large corpus keeps one copy of each word."""
+    folded = Folded.of(text)
+    return Folded(tuple(sys.intern(w) for w in folded.words), folded.text)
+
+
+# --- Clustering --------------------------------------------------------------------------------------
+
+
+class Clustering:
+    """Quotations assigned to clusters, kept up to date as quotations are added.
+
+    `Clustering(records)` clusters from scratch; `add(records)` assigns new quotations and gives the
+    same clusters as building again from all of them (see the module docstring).
+    """
+
+    def __init__(
+        self,
+        records: Iterable[QuoteRecord] = (),
+        *,
+        include_scare: bool = False,
+        max_postings: int = MAX_POSTINGS,
+    ) -> None:
+        self.include_scare = include_scare
+        self.index = CandidateIndex(max_postings=max_postings)
+        self.records: dict[int, QuoteRecord] = {}
+        self._versions: list[_Version] = []
+        self._version_of_text: dict[str, int | dict[str | None, int]] = {}
+        self._root: list[int] = []  # version key -> key of its cluster's first version (-1: undecided)
+        self._members: dict[int, list[int]] = {}  # root key -> version keys of its cluster
+        fresh, _, _ = self._take(records)
+        self._decide(sorted(fresh, key=_Version.rank), self._earlier_edges)
+
+    # Reading.
+
+    def version_of(self, quote_id: int) -> int | None:
+        """Key of the version a quotation belongs to; None when left out or unknown."""
+        record = self.records.get(quote_id)
+        if record is None or (record.kind == SCARE and not self.include_scare):
+            return None
+        return self._find_version(speaker_key(record.speaker), _fold_text(record.text).text)
+
+    def cluster_of(self, quote_id: int) -> int | None:
+        """Cluster id of a quotation; None for quotations left out (scare quotes) or unknown."""
+        version = self.version_of(quote_id)
+        return None if version is None else self._cluster_id(self._root[version])
+
+    def groups(self) -> dict[int, list[int]]:
+        """Cluster id -> its quotation ids, ascending; clusters by id."""
+        found = {}
+        for root in self._members:
+            ids = self._quote_ids(root)
+            found[ids[0]] = ids
+        return dict(sorted(found.items()))
+
+    def clusters(self) -> list[Cluster]:
+        """Every cluster described (reference, first appearance, relations), by id."""
+        return [describe([self.records[i] for i in ids], cluster_id=cid) for cid, ids in self.groups().items()]
+
+    # Adding.
+
+    def add(self, records: Iterable[QuoteRecord]) -> dict[int, int]:
+        """Assign new quotations; return quote id -> cluster id for every quotation of every cluster
+        that changed (gained, lost or was decided again)."""
+        fresh, grown, dropped = self._take(records)
+        seeds = {v.key for v in fresh}
+        for keys in dropped.values():
+            # Pairs found through a gram that became too common are candidates no longer: the
+            # versions that shared it are decided again, as a rebuild would.
+            seeds.update(keys)
+        region, edges = self._region(seeds)
+        touched = {self._root[key] for key in region | grown if self._root[key] >= 0}
+        self._decide(sorted((self._versions[k] for k in region), key=_Version.rank), lambda v: edges[v.key])
+        touched |= {self._root[key] for key in region}
+        return {
+            quote_id: self._cluster_id(root)
+            for root in touched
+            if root in self._members
+            for quote_id in self._quote_ids(root)
+        }
+
+    def _find_version(self, speaker: str | None, text: str) -> int | None:
+        entry = self._version_of_text.get(text)
+        if isinstance(entry, dict):
+            return entry.get(speaker)
+        if entry is not None and self._versions[entry].speaker == speaker:
+            return entry
+        return None
+
+    def _new_version(self, speaker: str | None, folded: Folded) -> _Version:
+        version = _Version(len(self._versions), speaker, folded)
+        self._versions.append(version)
+        self._root.append(-1)
+        entry = self._version_of_text.get(folded.text)
+        if entry is None:
+            self._version_of_text[folded.text] = version.key
+        elif isinstance(entry, dict):
+            entry[speaker] = version.key
+        else:
+            self._version_of_text[folded.text] = {self._versions[entry].speaker: entry, speaker: version.key}
+        return version
+
+    def _take(self, records: Iterable[QuoteRecord]) -> tuple[list[_Version], set[int], dict[str, list[int]]]:
+        """Record and index quotations. Returns the new versions, the existing versions that gained
+        quotations, and the grams that became too common with the keys they were indexed under."""
+        fresh: list[_Version] = []
+        grown: set[int] = set()
+        for record in records:
+            if record.id in self.records:
+                raise ValueError(f"quotation {record.id} was already added")
+            self.records[record.id] = record
+            if record.kind == SCARE and not self.include_scare:
+                continue
+            speaker, folded = speaker_key(record.speaker), _fold_text(record.text)
+            key = self._find_version(speaker, folded.text)
+            if key is None:
+                version = self._new_version(speaker, folded)
+                fresh.append(version)
+            else:
+                version = self._versions[key]
+                if self._root[key] >= 0:
+                    grown.add(key)
+            version.quote_ids.append(record.id)
+        dropped: dict[str, list[int]] = {}
+        for version in fresh:
+            dropped.update(self.index.add(version.key, version.folded.words))
+        return fresh, grown, dropped
+
+    # Deciding.
+
+    def _matches(self, version: _Version, keys: Iterable[int]) -> list[tuple[int, float]]:
+        """Of `keys`, those whose versions match `version`, with the match score."""
+        found = []
+        for key in keys:
+            other = self._versions[key]
+            if version.speaker and other.speaker:
+                if version.speaker != other.speaker:
+                    continue
+                result = match(version.folded, other.folded)
+            else:
+                later, earlier = sorted((version, other), key=_Version.rank, reverse=True)
+                result = match(later.folded, earlier.folded, speakerless=True)
+            if result is not None:
+                found.append((key, result.score))
+        return found
+
+    def _candidates(self, version: _Version) -> list[int]:
+        return self.index.candidates(version.folded.words, exclude=version.key)
+
+    def _earlier_edges(self, version: _Version) -> list[tuple[int, float]]:
+        """Edges of `version` to versions already decided (building from scratch, in canonical
+        order: the earlier ones)."""
+        words = version.folded.words
+        found = grams(words)
+        size, root, index = len(found), self._root, self.index
+        earlier = [
+            key
+            for key, count in index.shared_grams(found, exclude=version.key).items()
+            if root[key] >= 0 and index.is_candidate(count, size, key)
+        ]
+        return self._matches(version, earlier)
+
+    def _region(self, seeds: Iterable[int]) -> tuple[set[int], dict[int, list[tuple[int, float]]]]:
+        """Every version connected to a seed through edges, and the edges of each."""
+        edges: dict[int, list[tuple[int, float]]] = {}
+        stack = list(seeds)
+        while stack:
+            key = stack.pop()
+            if key in edges:
+                continue
+            edges[key] = self._matches(self._versions[key], self._candidates(self._versions[key]))
+            stack.extend(other for other, _ in edges[key] if other not in edges)
+        return set(edges), edges
+
+    def _decide(self, ordered: Sequence[_Version], edges_of: Callable[[_Version], list[tuple[int, float]]]) -> None:
+        """Assign `ordered` (canonical order; a union of connected sets) to clusters: each joins the
+        cluster of its best edge to an already decided version, else starts one."""
+        root = self._root
+        for version in ordered:
+            old = root[version.key]
+            if old >= 0:
+                self._members[old].remove(version.key)
+                if not self._members[old]:
+                    del self._members[old]
+                root[version.key] = -1
+        for version in ordered:
+            best_score, best_root, best_rank = -1.0, version.key, None
+            for other, score in edges_of(version):
+                other_root = root[other]
+                if other_root < 0:
+                    continue  # not decided yet: it comes later and decides then
+                if score > best_score:
+                    best_score, best_root, best_rank = score, other_root, None
+                elif score == best_score and other_root != best_root:
+                    best_rank = best_rank or self._versions[best_root].rank()
+                    other_rank = self._versions[other_root].rank()
+                    if other_rank < best_rank:
+                        best_root, best_rank = other_root, other_rank
+            root[version.key] = best_root
+            self._members.setdefault(best_root, []).append(version.key)
+
+    def _quote_ids(self, root: int) -> list[int]:
+        return sorted(q for key in self._members[root] for q in self._versions[key].quote_ids)
+
+    def _cluster_id(self, root: int) -> int:
+        return min(min(self._versions[key].quote_ids) for key in self._members[root])
+
+
+# --- Whole-set entry points ----------------------------------------------------------------------------
+
+
+def assign(records: Iterable[QuoteRecord], *, include_scare: bool = False) -> dict[int, int]:
+    """Quote id -> cluster id, from scratch (scare quotes left out unless `include_scare`)."""
+    clustering = Clustering(records, include_scare=include_scare)
+    return {qid: cid for cid, ids in clustering.groups().items() for qid in ids}
+
+
+def rebuild(records: Iterable[QuoteRecord], *, include_scare: bool = False) -> list[Cluster]:
+    """Every cluster of `records`, from scratch, described; the canonical clustering."""
+    return Clustering(records, include_scare=include_scare).clusters()
+
+
+# --- Describing a cluster ----------------------------------------------------------------------------------
+
+
+def _appearance(record: QuoteRecord) -> tuple:
+    """Order of appearance: dated before undated, earliest date, then ingest order, then id."""
+    return (record.published is None, record.published or "", record.order, record.id)
+
+
+def reference_version(records: Sequence[QuoteRecord]) -> QuoteRecord:
+    """The quotation that prints the cluster's reference version.
+
+    Versions (folded texts) with at least REFERENCE_FULLNESS of the longest version's words are full
+    enough; among them the one printed most often wins, then the one with more words, then the one
+    that appeared first. Its earliest printing is returned.
+    """
+    by_text: dict[str, list[QuoteRecord]] = {}
+    for record in records:
+        by_text.setdefault(fold(record.text), []).append(record)
+    longest = max(len(text.split()) for text in by_text)
+    full = [t for t in by_text if len(t.split()) >= REFERENCE_FULLNESS * longest]
+    best = min(
+        full,
+        key=lambda t: (-len(by_text[t]), -len(t.split()), min(_appearance(r) for r in by_text[t])),
+    )
+    return min(by_text[best], key=_appearance)
+
+
+def describe(records: Sequence[QuoteRecord], *, cluster_id: int | None = None) -> Cluster:
+    """A cluster's summary from its quotations: reference, first appearance, counts, relations."""
+    if not records:
+        raise ValueError("a cluster has at least one quotation")
+    reference = reference_version(records)
+    first = min(records, key=_appearance)
+    members = tuple(_member(r, reference.text) for r in sorted(records, key=_appearance))
+    return Cluster(
+        id=cluster_id if cluster_id is not None else min(r.id for r in records),
+        speaker=_speaker(records),
+        reference_id=reference.id,
+        reference_text=reference.text,
+        first_id=first.id,
+        first_published=first.published,
+        first_outlet=first.outlet,
+        quotations=len(records),
+        versions=len({fold(r.text) for r in records}),
+        outlets=len({r.outlet for r in records if r.outlet}),
+        members=members,
+    )
+
+
+def _member(record: QuoteRecord, reference_text: str) -> Member:
+    found = _relation(record.text, reference_text)
+    return Member(
+        quote_id=record.id,
+        outlet=record.outlet,
+        published=record.published,
+        text=record.text,
+        relation=found.kind,
+        similarity=found.similarity,
+        containment=found.containment,
+        changes=found.changes,
+    )
+
+
+@lru_cache(maxsize=65536)
+def _relation(text: str, reference_text: str):  # noqa: ANN202 - cached matching.relation
+    return relation(text, reference_text)
+
+
+def _speaker(records: Sequence[QuoteRecord]) -> str | None:
+    """The speaker name printed most often in the cluster (ties: the earliest), None if none."""
+    named = sorted((r for r in records if speaker_key(r.speaker)), key=_appearance)
+    if not named:
+        return None
+    counts: dict[str, int] = {}
+    for record in named:
+        counts[record.speaker] = counts.get(record.speaker, 0) + 1  # type: ignore[index]
+    return max(counts, key=lambda s: counts[s])  # max keeps the first (earliest) on ties
