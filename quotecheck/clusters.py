@@ -12,9 +12,11 @@ How it decides (the rules, in order):
    never compared; a version without a speaker is compared with everyone under the stricter
    speakerless rule.
 4. Versions are taken in canonical order. Each joins the cluster holding its best edge to an earlier
-   version (highest score, ties to the cluster whose first version comes first); with no such edge it
-   starts a cluster. Clusters never merge, so two different long quotations stay apart even when one
-   fragment matches both: the fragment, being shorter, comes later and joins the better one.
+   version; with no such edge it starts a cluster. Clusters never merge, so two different long
+   quotations stay apart even when one fragment matches both: the fragment, being shorter, comes
+   later and joins the better one, or, when the two come within AMBIGUITY_MARGIN of each other,
+   neither (precision first: a phrase the speaker keeps repeating says nothing about which
+   remark it came from).
 
 Because every decision looks only at edges, the result for one connected set of versions (linked by
 edges) depends on that set alone. Incremental assignment (`Clustering.add`) re-decides exactly the
@@ -29,9 +31,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .matching import MAX_POSTINGS, CandidateIndex, DiffOp, Folded, grams, match, relation
+from .matching import (
+    CONTAINMENT_THRESHOLD,
+    MAX_POSTINGS,
+    CandidateIndex,
+    DiffOp,
+    Folded,
+    containment,
+    grams,
+    match,
+    relation,
+    similarity,
+)
 from .models import DIRECT, SCARE
 from .normalize import fold
+
+#: A version whose best matches in two clusters score within this many points of each other is
+#: ambiguous ("the american people" found in two different speeches): it stays on its own.
+AMBIGUITY_MARGIN = 5.0
 
 #: A version is full enough to be a cluster's reference when it has at least this share of the words
 #: of the cluster's longest version; among those the most printed wins (then the longest, the earliest).
@@ -124,6 +141,10 @@ def _fold_text(text: str) -> Folded:
     return Folded(tuple(sys.intern(w) for w in folded.words), folded.text)
 
 
+# How strong a match is: (matched as a whole text, score); stronger compares greater.
+Strength = tuple[bool, float]
+
+
 # --- Clustering --------------------------------------------------------------------------------------
 
 
@@ -148,7 +169,7 @@ class Clustering:
         self._version_of_text: dict[str, int | dict[str | None, int]] = {}
         self._root: list[int] = []  # version key -> key of its cluster's first version (-1: undecided)
         self._members: dict[int, list[int]] = {}  # root key -> version keys of its cluster
-        fresh, _, _ = self._take(records)
+        fresh, _, _ = self._take(records, report=False)
         self._decide(sorted(fresh, key=_Version.rank), self._earlier_edges)
 
     # Reading.
@@ -177,17 +198,37 @@ class Clustering:
         """Every cluster described (reference, first appearance, relations), by id."""
         return [describe([self.records[i] for i in ids], cluster_id=cid) for cid, ids in self.groups().items()]
 
+    def find(
+        self, query: str, *, speaker: str | None = None, limit: int = 10, threshold: float = CONTAINMENT_THRESHOLD
+    ) -> list[tuple[int, float]]:
+        """Clusters holding a version that contains `query` approximately, best first:
+        (cluster id, score) with score the best `matching.containment` of the query in one of the
+        cluster's versions (a version shorter than the query is scored by whole similarity).
+        With `speaker`, only that speaker's versions (and those without a speaker). Candidates come
+        from the index, so a query made only of stopwords or too common words finds nothing."""
+        folded = Folded.of(query)
+        best: dict[int, float] = {}
+        for key in self.index.shared_grams(grams(folded.words), speaker_key(speaker)):
+            version = self._versions[key]
+            if len(version.folded.words) >= len(folded.words):
+                score = containment(folded, version.folded)
+            else:
+                score = similarity(folded, version.folded)
+            if score >= threshold:
+                root = self._root[key]
+                best[root] = max(best.get(root, 0.0), score)
+        found = [(self._cluster_id(root), score) for root, score in best.items()]
+        return sorted(found, key=lambda item: (-item[1], item[0]))[:limit]
+
     # Adding.
 
     def add(self, records: Iterable[QuoteRecord]) -> dict[int, int]:
         """Assign new quotations; return quote id -> cluster id for every quotation of every cluster
         that changed (gained, lost or was decided again)."""
-        fresh, grown, dropped = self._take(records)
-        seeds = {v.key for v in fresh}
-        for keys in dropped.values():
-            # Pairs found through a gram that became too common are candidates no longer: the
-            # versions that shared it are decided again, as a rebuild would.
-            seeds.update(keys)
+        fresh, grown, crossed = self._take(records, report=True)
+        # Pairs found through a gram that became too common are candidates no longer: the versions
+        # that shared it are decided again, as a rebuild would.
+        seeds = {v.key for v in fresh} | crossed
         region, edges = self._region(seeds)
         touched = {self._root[key] for key in region | grown if self._root[key] >= 0}
         self._decide(sorted((self._versions[k] for k in region), key=_Version.rank), lambda v: edges[v.key])
@@ -220,9 +261,9 @@ class Clustering:
             self._version_of_text[folded.text] = {self._versions[entry].speaker: entry, speaker: version.key}
         return version
 
-    def _take(self, records: Iterable[QuoteRecord]) -> tuple[list[_Version], set[int], dict[str, list[int]]]:
+    def _take(self, records: Iterable[QuoteRecord], *, report: bool) -> tuple[list[_Version], set[int], set[int]]:
         """Record and index quotations. Returns the new versions, the existing versions that gained
-        quotations, and the grams that became too common with the keys they were indexed under."""
+        quotations, and (with `report`) the versions that shared a gram which became too common."""
         fresh: list[_Version] = []
         grown: set[int] = set()
         for record in records:
@@ -241,15 +282,15 @@ class Clustering:
                 if self._root[key] >= 0:
                     grown.add(key)
             version.quote_ids.append(record.id)
-        dropped: dict[str, list[int]] = {}
+        crossed: set[int] = set()
         for version in fresh:
-            dropped.update(self.index.add(version.key, version.folded.words))
-        return fresh, grown, dropped
+            crossed |= self.index.add(version.key, version.folded.words, version.speaker, report=report)
+        return fresh, grown, crossed
 
     # Deciding.
 
-    def _matches(self, version: _Version, keys: Iterable[int]) -> list[tuple[int, float]]:
-        """Of `keys`, those whose versions match `version`, with the match score."""
+    def _matches(self, version: _Version, keys: Iterable[int]) -> list[tuple[int, Strength]]:
+        """Of `keys`, those whose versions match `version`, with the strength of the match."""
         found = []
         for key in keys:
             other = self._versions[key]
@@ -261,13 +302,13 @@ class Clustering:
                 later, earlier = sorted((version, other), key=_Version.rank, reverse=True)
                 result = match(later.folded, earlier.folded, speakerless=True)
             if result is not None:
-                found.append((key, result.score))
+                found.append((key, (result.how == "whole", result.score)))
         return found
 
     def _candidates(self, version: _Version) -> list[int]:
-        return self.index.candidates(version.folded.words, exclude=version.key)
+        return self.index.candidates(version.folded.words, version.speaker, exclude=version.key)
 
-    def _earlier_edges(self, version: _Version) -> list[tuple[int, float]]:
+    def _earlier_edges(self, version: _Version) -> list[tuple[int, Strength]]:
         """Edges of `version` to versions already decided (building from scratch, in canonical
         order: the earlier ones)."""
         words = version.folded.words
@@ -275,14 +316,14 @@ class Clustering:
         size, root, index = len(found), self._root, self.index
         earlier = [
             key
-            for key, count in index.shared_grams(found, exclude=version.key).items()
+            for key, count in index.shared_grams(found, version.speaker, exclude=version.key).items()
             if root[key] >= 0 and index.is_candidate(count, size, key)
         ]
         return self._matches(version, earlier)
 
-    def _region(self, seeds: Iterable[int]) -> tuple[set[int], dict[int, list[tuple[int, float]]]]:
+    def _region(self, seeds: Iterable[int]) -> tuple[set[int], dict[int, list[tuple[int, Strength]]]]:
         """Every version connected to a seed through edges, and the edges of each."""
-        edges: dict[int, list[tuple[int, float]]] = {}
+        edges: dict[int, list[tuple[int, Strength]]] = {}
         stack = list(seeds)
         while stack:
             key = stack.pop()
@@ -292,7 +333,7 @@ class Clustering:
             stack.extend(other for other, _ in edges[key] if other not in edges)
         return set(edges), edges
 
-    def _decide(self, ordered: Sequence[_Version], edges_of: Callable[[_Version], list[tuple[int, float]]]) -> None:
+    def _decide(self, ordered: Sequence[_Version], edges_of: Callable[[_Version], list[tuple[int, Strength]]]) -> None:
         """Assign `ordered` (canonical order; a union of connected sets) to clusters: each joins the
         cluster of its best edge to an already decided version, else starts one."""
         root = self._root
@@ -304,20 +345,24 @@ class Clustering:
                     del self._members[old]
                 root[version.key] = -1
         for version in ordered:
-            best_score, best_root, best_rank = -1.0, version.key, None
-            for other, score in edges_of(version):
+            scores: dict[int, Strength] = {}
+            for other, strength in edges_of(version):
                 other_root = root[other]
-                if other_root < 0:
-                    continue  # not decided yet: it comes later and decides then
-                if score > best_score:
-                    best_score, best_root, best_rank = score, other_root, None
-                elif score == best_score and other_root != best_root:
-                    best_rank = best_rank or self._versions[best_root].rank()
-                    other_rank = self._versions[other_root].rank()
-                    if other_rank < best_rank:
-                        best_root, best_rank = other_root, other_rank
-            root[version.key] = best_root
-            self._members.setdefault(best_root, []).append(version.key)
+                if other_root >= 0 and strength > scores.get(other_root, (False, -1.0)):  # undecided: later
+                    scores[other_root] = strength
+            chosen = self._choose(scores) if scores else -1
+            chosen = version.key if chosen < 0 else chosen
+            root[version.key] = chosen
+            self._members.setdefault(chosen, []).append(version.key)
+
+    def _choose(self, scores: dict[int, Strength]) -> int:
+        """The cluster (root key) to join given the strongest edge to each: a match of the whole
+        text beats any containment, then the higher score wins, unless another cluster comes
+        within AMBIGUITY_MARGIN with the same kind of match: then -1, ambiguous."""
+        ranked = sorted(scores.values(), reverse=True)
+        if len(ranked) > 1 and ranked[1][0] == ranked[0][0] and ranked[1][1] >= ranked[0][1] - AMBIGUITY_MARGIN:
+            return -1
+        return next(root for root, strength in scores.items() if strength == ranked[0])
 
     def _quote_ids(self, root: int) -> list[int]:
         return sorted(q for key in self._members[root] for q in self._versions[key].quote_ids)

@@ -18,7 +18,8 @@ How two quotations are judged to be versions of one utterance (`match`):
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -79,8 +80,9 @@ EXTENDED_MIN_EXTRA_WORDS = 3
 #: a part nor an extension of the reference is `reworded`; below it most words changed: `paraphrase`.
 REWORDED_THRESHOLD = 50.0
 
-#: Candidate index: a gram printed in more than this many distinct versions is too common to say
-#: anything and is ignored.
+#: Candidate index: a gram a speaker used in more than this many distinct versions is too common to
+#: tell that speaker's quotations apart and is ignored for them; for quotations without a speaker,
+#: a gram found in more than this many versions overall.
 MAX_POSTINGS = 200
 
 #: Candidate index: a pair is worth scoring when it shares at least this share of the grams of the
@@ -419,23 +421,33 @@ def grams(word_list: Sequence[str]) -> set[str]:
     return found
 
 
-class CandidateIndex:
-    """Inverted index from grams to the keys of the versions that contain them.
+_SHIFT = 32  # a posting entry is (speaker id << _SHIFT) | key, so each speaker's keys sort together
 
-    Keys are small non-negative ints (positions in the caller's list of versions). A gram found in
-    more than `max_postings` keys is too common to tell versions apart: its posting list is dropped
-    for good, so what the index holds depends only on the set of versions added, never on their
-    order. Candidates of a version are the keys sharing at least `min_shared` of the grams of
-    whichever of the two has fewer grams (and at least one).
+
+class CandidateIndex:
+    """Inverted index from grams to the keys of the versions that contain them, by speaker.
+
+    Keys are small non-negative ints (positions in the caller's list of versions); each is indexed
+    with its folded speaker (None when unknown). Candidates are only ever sought among versions
+    that may be compared: those of the same speaker and those without one; a version without a
+    speaker is compared with everyone.
+
+    A gram counts for a pair of one speaker's versions when that speaker used it in at most
+    `max_postings` versions, and for a pair involving a version without a speaker when at most
+    `max_postings` versions have it overall: a gram any more common tells nothing. These counts
+    depend on the set of versions indexed, never on their order. A pair is a candidate when it
+    shares counted grams, at least `min_shared` of the grams of whichever has fewer (and one).
     """
 
     def __init__(self, *, max_postings: int = MAX_POSTINGS, min_shared: float = MIN_SHARED_GRAMS) -> None:
         self.max_postings = max_postings
         self.min_shared = min_shared
-        # gram -> a key, or a list of keys once there are several (most grams have one: keeps it small)
-        self._postings: dict[str, int | list[int]] = {}
-        self._saturated: set[str] = set()
+        # gram -> the one key that has it, or an array of entries (speaker id << _SHIFT | key)
+        self._postings: dict[str, int | array[int]] = {}
+        self._unsorted: set[str] = set()  # grams whose entries were appended since the last sort
         self._sizes: list[int] = []  # key -> number of its grams (-1: not indexed)
+        self._speaker_of = array("l")  # key -> speaker id
+        self._speaker_ids: dict[str | None, int] = {None: 0}
 
     def __len__(self) -> int:
         return sum(size >= 0 for size in self._sizes)
@@ -444,52 +456,97 @@ class CandidateIndex:
         """Number of grams of indexed version `key`."""
         return self._sizes[key]
 
-    def add(self, key: int, word_list: Sequence[str]) -> dict[str, list[int]]:
-        """Index version `key`; return the grams that became too common because of it, each with
-        the keys it was indexed under until then."""
+    def add(self, key: int, word_list: Sequence[str], speaker: str | None = None, *, report: bool = False) -> set[int]:
+        """Index version `key` of `speaker`. With `report`, return the keys of every version that
+        shared a gram which became too common because of this one (their pairs through it are
+        candidates no longer); without, return an empty set (faster when indexing in bulk)."""
         found = grams(word_list)
+        sid = self._speaker_ids.setdefault(speaker, len(self._speaker_ids))
         if key >= len(self._sizes):
-            self._sizes.extend([-1] * (key + 1 - len(self._sizes)))
+            grow = key + 1 - len(self._sizes)
+            self._sizes.extend([-1] * grow)
+            self._speaker_of.extend([0] * grow)
         self._sizes[key] = len(found)
-        postings, dropped = self._postings, {}
+        self._speaker_of[key] = sid
+        postings, crossed = self._postings, set()
         for gram in found:
             posting = postings.get(gram)
             if posting is None:
-                if gram not in self._saturated:
-                    postings[gram] = key
+                postings[gram] = key
                 continue
             if isinstance(posting, int):
-                posting = postings[gram] = [posting]
-            if len(posting) < self.max_postings:
-                posting.append(key)
-            else:
-                dropped[gram] = postings.pop(gram)
-                self._saturated.add(gram)
-        return dropped
+                posting = postings[gram] = array("q", [self._speaker_of[posting] << _SHIFT | posting])
+            posting.append(sid << _SHIFT | key)
+            self._unsorted.add(gram)
+            if report:
+                crossed |= self._crossed(gram, sid)
+        return crossed
 
-    def posting(self, gram: str) -> list[int]:
-        """Keys indexed under `gram` (empty when the gram is unknown or too common)."""
+    def _entries(self, gram: str) -> array[int] | None:
         posting = self._postings.get(gram)
-        return [] if posting is None else [posting] if isinstance(posting, int) else list(posting)
+        if posting is None or isinstance(posting, int):
+            return None
+        if gram in self._unsorted:
+            posting = self._postings[gram] = array("q", sorted(posting))
+            self._unsorted.discard(gram)
+        return posting
 
-    def shared(self, word_list: Sequence[str], *, exclude: int | None = None) -> Counter[int]:
-        """How many (not too common) grams each indexed key shares with `word_list`."""
-        return self.shared_grams(grams(word_list), exclude=exclude)
+    def _bucket(self, entries: array[int], sid: int) -> tuple[int, int]:
+        """Index range of speaker `sid`'s entries in sorted `entries`."""
+        return bisect_left(entries, sid << _SHIFT), bisect_left(entries, (sid + 1) << _SHIFT)
 
-    def shared_grams(self, found: Iterable[str], *, exclude: int | None = None) -> Counter[int]:
-        """How many of the grams `found` each indexed key has (too common grams not counted)."""
-        single, several = [], []
-        postings = self._postings
+    def _crossed(self, gram: str, sid: int) -> set[int]:
+        """Keys of a gram that just became too common, overall or for speaker `sid`."""
+        entries = self._entries(gram)
+        assert entries is not None
+        mask = (1 << _SHIFT) - 1
+        if len(entries) == self.max_postings + 1:
+            return {entry & mask for entry in entries}
+        low, high = self._bucket(entries, sid)
+        if sid and high - low == self.max_postings + 1:
+            return {entry & mask for entry in entries[low:high]}
+        return set()
+
+    def posting(self, gram: str, speaker: str | None = None) -> list[int]:
+        """Keys whose grams count for a pair with a version of `speaker` sharing `gram`."""
+        return sorted(self._counted_keys(gram, self._speaker_ids.get(speaker, -1)))
+
+    def _counted_keys(self, gram: str, sid: int) -> list[int]:
+        """Keys that `gram` counts for in a pair with a version of speaker `sid` (-1: a speaker
+        with no version indexed yet, 0: no speaker)."""
+        posting = self._postings.get(gram)
+        if posting is None:
+            return []
+        if isinstance(posting, int):
+            other = self._speaker_of[posting]
+            return [posting] if sid == 0 or other == 0 or other == sid else []
+        entries = self._entries(gram)
+        assert entries is not None
+        mask = (1 << _SHIFT) - 1
+        overall = len(entries) <= self.max_postings
+        if sid == 0:
+            return [entry & mask for entry in entries] if overall else []
+        keys = []
+        if overall:
+            keys = [entry & mask for entry in entries[: bisect_left(entries, 1 << _SHIFT)]]
+        if sid > 0:
+            low, high = self._bucket(entries, sid)
+            if high - low <= self.max_postings:
+                keys.extend(entry & mask for entry in entries[low:high])
+        return keys
+
+    def shared(self, word_list: Sequence[str], speaker: str | None = None, *, exclude: int | None = None) -> Counter[int]:
+        """How many counted grams each comparable indexed key shares with `word_list` of `speaker`."""
+        return self.shared_grams(grams(word_list), speaker, exclude=exclude)
+
+    def shared_grams(self, found: Iterable[str], speaker: str | None = None, *, exclude: int | None = None) -> Counter[int]:
+        """How many of the grams `found` (of a version of `speaker`) each comparable key has."""
+        sid = self._speaker_ids.get(speaker, -1)
+        counts: Counter[int] = Counter()
         for gram in found:
-            posting = postings.get(gram)
-            if posting is None:
-                continue
-            if isinstance(posting, int):
-                single.append(posting)
-            else:
-                several.extend(posting)
-        counts = Counter(several)
-        counts.update(single)
+            keys = self._counted_keys(gram, sid)
+            if keys:
+                counts.update(keys)
         if exclude is not None:
             counts.pop(exclude, None)
         return counts
@@ -498,23 +555,25 @@ class CandidateIndex:
         """Whether sharing `count` grams with a version of `size` grams makes `key` a candidate."""
         return count >= self.min_shared * min(size, self._sizes[key])
 
-    def candidates(self, word_list: Sequence[str], *, exclude: int | None = None) -> list[int]:
-        """Keys worth comparing with `word_list`, most shared grams first, then by key."""
+    def candidates(self, word_list: Sequence[str], speaker: str | None = None, *, exclude: int | None = None) -> list[int]:
+        """Keys worth comparing with `word_list` of `speaker`, most shared grams first, then by key."""
         found = grams(word_list)
         size, sizes, least = len(found), self._sizes, self.min_shared
         chosen = [
             (count, key)
-            for key, count in self.shared_grams(found, exclude=exclude).items()
+            for key, count in self.shared_grams(found, speaker, exclude=exclude).items()
             if count >= least * size or count >= least * sizes[key]
         ]
         chosen.sort(key=lambda item: (-item[0], item[1]))
         return [key for _, key in chosen]
 
 
-def candidate_pairs(index: CandidateIndex, versions: Iterable[tuple[int, Sequence[str]]]) -> set[tuple[int, int]]:
-    """Every pair (low key, high key) the index proposes for the given indexed versions."""
+def candidate_pairs(
+    index: CandidateIndex, versions: Iterable[tuple[int, Sequence[str], str | None]]
+) -> set[tuple[int, int]]:
+    """Every pair (low key, high key) the index proposes for the given indexed (key, words, speaker)."""
     pairs = set()
-    for key, word_list in versions:
-        for other in index.candidates(word_list, exclude=key):
+    for key, word_list, speaker in versions:
+        for other in index.candidates(word_list, speaker, exclude=key):
             pairs.add((min(key, other), max(key, other)))
     return pairs

@@ -154,10 +154,25 @@ def test_speakerless_quotation_joins_only_a_close_match():
         QuoteRecord(2, None, "Assange is a journalist and deserves a chance, I am in favor of pardoning him."),
         QuoteRecord(3, None, "Assange is a journalist and deserves a chance"),
         QuoteRecord(4, None, "deserves a chance"),  # too short to attribute by text alone
+    ]
+    assert sorted(Clustering(records).groups().values()) == [[1, 2, 3], [4]]
+
+
+def test_a_long_speakerless_quotation_does_not_join_what_it_contains():
+    records = [
+        QuoteRecord(1, AMLO, "Assange is a journalist and deserves a chance, I am in favor of pardoning him"),
         QuoteRecord(5, None, "He said that Assange is a journalist and deserves a chance, I am in favor of pardoning him, and more"),
     ]
-    groups = sorted(Clustering(records).groups().values())
-    assert groups == [[1, 2, 3], [4], [5]]
+    assert sorted(Clustering(records).groups().values()) == [[1], [5]]
+
+
+def test_a_fragment_found_equally_in_two_utterances_stays_apart():
+    records = [
+        QuoteRecord(1, AMLO, "We will make this country great again, and the people will see it"),
+        QuoteRecord(2, AMLO, "Nobody believed we could make this country great again in four years"),
+        QuoteRecord(3, AMLO, "make this country great again"),
+    ]
+    assert sorted(Clustering(records).groups().values()) == [[1], [2], [3]]
 
 
 def test_a_fragment_matching_two_utterances_joins_the_better_one_without_chaining():
@@ -293,3 +308,12 @@ def test_shuffled_fixture_gives_the_same_clusters():
         shuffled = list(records)
         random.Random(seed).shuffle(shuffled)
         assert as_sets(Clustering(shuffled).groups()) == expected
+
+
+def test_find_returns_clusters_containing_the_query_best_first():
+    clustering = Clustering(fixture_records())
+    chance = clustering.cluster_of(1)
+    assert clustering.find("deserves a chance") == [(chance, 100.0)]
+    assert clustering.find("deserves a chanse")[0][0] == chance  # a typo is tolerated
+    assert clustering.find("give him protection")[0] == (clustering.cluster_of(2), 100.0)
+    assert clustering.find("nothing of the sort was said") == []

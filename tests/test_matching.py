@@ -235,45 +235,74 @@ def test_grams_skip_stopword_only_bigrams():
 
 def test_short_fragments_find_the_long_quotations_containing_them():
     index = CandidateIndex()
-    index.add(1, words(FULL))
-    index.add(2, words("Our tradition is protection"))
-    index.add(3, words("We’ll give him protection."))
-    assert index.candidates(words("deserves a chance")) == [1]
-    assert index.candidates(words("in favor of pardoning him")) == [1]
-    assert index.candidates(words("deserves another chance")) == [1]
-    assert 3 in index.candidates(words("give him protection"))
+    index.add(1, words(FULL), "amlo")
+    index.add(2, words("Our tradition is protection"), "amlo")
+    index.add(3, words("We’ll give him protection."), "amlo")
+    assert index.candidates(words("deserves a chance"), "amlo") == [1]
+    assert index.candidates(words("in favor of pardoning him"), "amlo") == [1]
+    assert index.candidates(words("deserves another chance"), "amlo") == [1]
+    assert 3 in index.candidates(words("give him protection"), "amlo")
 
 
-def test_too_common_grams_are_dropped_whatever_the_order():
-    forward, backward = CandidateIndex(max_postings=3), CandidateIndex(max_postings=3)
+def test_candidates_only_come_from_comparable_speakers():
+    index = CandidateIndex()
+    index.add(1, words(FULL), "amlo")
+    index.add(2, words(FULL), "ebrard")
+    index.add(3, words(FULL), None)
+    assert index.candidates(words("deserves a chance"), "amlo") == [1, 3]
+    assert index.candidates(words("deserves a chance"), "someone new") == [3]
+    assert index.candidates(words("deserves a chance"), None) == [1, 2, 3]
+
+
+def test_too_common_grams_stop_counting_whatever_the_order():
     texts = {k: words(f"the economy {w} today") for k, w in enumerate(["grows", "shrinks", "stalls", "booms"])}
-    dropped = {}
+    forward, backward = CandidateIndex(max_postings=3), CandidateIndex(max_postings=3)
+    crossed = set()
     for key, ws in texts.items():
-        dropped.update(forward.add(key, ws))
+        crossed |= forward.add(key, ws, "amlo", report=True)
     for key, ws in reversed(texts.items()):
-        backward.add(key, ws)
-    assert set(dropped) == {"economy", "the economy", "today"}
-    assert sorted(dropped["economy"]) == [0, 1, 2]  # the keys it was indexed under until then
-    assert forward.posting("economy") == [] == backward.posting("economy")
-    assert forward.candidates(texts[0], exclude=0) == backward.candidates(texts[0], exclude=0) == []
+        backward.add(key, ws, "amlo")
+    assert crossed == {0, 1, 2, 3}  # the fourth made "economy" too common: all four shared it
+    assert forward.posting("economy", "amlo") == [] == backward.posting("economy", "amlo")
+    assert forward.candidates(texts[0], "amlo", exclude=0) == backward.candidates(texts[0], "amlo", exclude=0) == []
+
+
+def test_a_gram_common_for_one_speaker_still_counts_for_another():
+    index = CandidateIndex(max_postings=2)
+    for key, word in enumerate(["grows", "shrinks", "stalls"]):
+        index.add(key, words(f"the economy {word} today"), "amlo")
+    index.add(3, words("the economy grows today"), "ebrard")
+    index.add(4, words("the economy is fine today"), "ebrard")
+    assert index.posting("economy", "amlo") == []
+    assert index.posting("economy", "ebrard") == [3, 4]
+    assert index.posting("economy", None) == []  # four versions have it overall
+
+
+SPEAKERS = st.sampled_from(["amlo", "ebrard", None])
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(phrases, min_size=1, max_size=12))
-def test_candidates_match_a_brute_force_oracle(texts):
-    index = CandidateIndex(max_postings=4, min_shared=0.2)
-    for key, text in enumerate(texts):
-        index.add(key, words(text))
-    every = [grams(words(t)) for t in texts]
-    counts: dict[str, int] = {}
-    for found in every:
-        for gram in found:
-            counts[gram] = counts.get(gram, 0) + 1
-    for key, found in enumerate(every):
-        usable = {g for g in found if counts[g] <= 4}
-        expected = {
-            other
-            for other, theirs in enumerate(every)
-            if other != key and len(usable & theirs) >= 0.2 * min(len(found), len(theirs)) and usable & theirs
-        }
-        assert set(index.candidates(words(texts[key]), exclude=key)) == expected
+@given(st.lists(st.tuples(phrases, SPEAKERS), min_size=1, max_size=12), st.randoms(use_true_random=False))
+def test_candidates_match_a_brute_force_oracle(items, rng):
+    bound = 3
+    index = CandidateIndex(max_postings=bound, min_shared=0.2)
+    order = list(enumerate(items))
+    rng.shuffle(order)
+    for key, (text, speaker) in order:
+        index.add(key, words(text), speaker)
+    every = [(grams(words(text)), speaker) for text, speaker in items]
+
+    def counts(gram: str, other: str | None, speaker: str | None) -> bool:
+        if speaker is None or other is None:
+            return sum(gram in g for g, _ in every) <= bound
+        return sum(gram in g and s == speaker for g, s in every) <= bound
+
+    for key, (found, speaker) in enumerate(every):
+        expected = set()
+        for other, (theirs, their_speaker) in enumerate(every):
+            if other == key or (speaker and their_speaker and speaker != their_speaker):
+                continue
+            shared = {g for g in found & theirs if counts(g, their_speaker, speaker)}
+            if shared and len(shared) >= 0.2 * min(len(found), len(theirs)):
+                expected.add(other)
+        assert set(index.candidates(words(items[key][0]), speaker, exclude=key)) == expected
