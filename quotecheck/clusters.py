@@ -310,14 +310,18 @@ class Clustering:
 
     def _earlier_edges(self, version: _Version) -> list[tuple[int, Strength]]:
         """Edges of `version` to versions already decided (building from scratch, in canonical
-        order: the earlier ones)."""
+        order: the earlier ones; those without a speaker come after all others)."""
         words = version.folded.words
         found = grams(words)
-        size, root, index = len(found), self._root, self.index
+        root, index = self._root, self.index
+        least, sizes = index.min_shared, index._sizes
+        own = least * len(found)
         earlier = [
             key
-            for key, count in index.shared_grams(found, version.speaker, exclude=version.key).items()
-            if root[key] >= 0 and index.is_candidate(count, size, key)
+            for key, count in index.shared_grams(
+                found, version.speaker, exclude=version.key, speakerless=version.speaker is None
+            ).items()
+            if root[key] >= 0 and (count >= own or count >= least * sizes[key])
         ]
         return self._matches(version, earlier)
 

@@ -285,7 +285,7 @@ def match(a: str | Folded, b: str | Folded, *, speakerless: bool = False) -> Mat
     Otherwise the decision is symmetric: match(a, b) == match(b, a).
     """
     fa, fb = _folded(a), _folded(b)
-    short, long = sorted((fa, fb), key=_length_key)
+    short, long = (fb, fa) if _length_key(fb) < _length_key(fa) else (fa, fb)
     if not short.words:
         return None
     if speakerless and len(short.words) < NO_SPEAKER_MIN_WORDS:
@@ -422,6 +422,7 @@ def grams(word_list: Sequence[str]) -> set[str]:
 
 
 _SHIFT = 32  # a posting entry is (speaker id << _SHIFT) | key, so each speaker's keys sort together
+_MASK = (1 << _SHIFT) - 1
 
 
 class CandidateIndex:
@@ -499,7 +500,7 @@ class CandidateIndex:
         """Keys of a gram that just became too common, overall or for speaker `sid`."""
         entries = self._entries(gram)
         assert entries is not None
-        mask = (1 << _SHIFT) - 1
+        mask = _MASK
         if len(entries) == self.max_postings + 1:
             return {entry & mask for entry in entries}
         low, high = self._bucket(entries, sid)
@@ -511,42 +512,50 @@ class CandidateIndex:
         """Keys whose grams count for a pair with a version of `speaker` sharing `gram`."""
         return sorted(self._counted_keys(gram, self._speaker_ids.get(speaker, -1)))
 
-    def _counted_keys(self, gram: str, sid: int) -> list[int]:
+    def _counted_keys(self, gram: str, sid: int, speakerless: bool = True) -> list[int]:
         """Keys that `gram` counts for in a pair with a version of speaker `sid` (-1: a speaker
-        with no version indexed yet, 0: no speaker)."""
+        with no version indexed yet, 0: no speaker); without `speakerless`, leaving out the
+        versions without a speaker."""
         posting = self._postings.get(gram)
         if posting is None:
             return []
-        if isinstance(posting, int):
+        if posting.__class__ is int:
             other = self._speaker_of[posting]
-            return [posting] if sid == 0 or other == 0 or other == sid else []
+            return [posting] if sid == 0 or other == sid or (other == 0 and speakerless) else []
         entries = self._entries(gram)
         assert entries is not None
-        mask = (1 << _SHIFT) - 1
+        mask = _MASK
         overall = len(entries) <= self.max_postings
         if sid == 0:
             return [entry & mask for entry in entries] if overall else []
         keys = []
-        if overall:
+        if overall and speakerless:
             keys = [entry & mask for entry in entries[: bisect_left(entries, 1 << _SHIFT)]]
         if sid > 0:
             low, high = self._bucket(entries, sid)
             if high - low <= self.max_postings:
-                keys.extend(entry & mask for entry in entries[low:high])
+                keys += [entry & mask for entry in entries[low:high]]
         return keys
 
     def shared(self, word_list: Sequence[str], speaker: str | None = None, *, exclude: int | None = None) -> Counter[int]:
         """How many counted grams each comparable indexed key shares with `word_list` of `speaker`."""
         return self.shared_grams(grams(word_list), speaker, exclude=exclude)
 
-    def shared_grams(self, found: Iterable[str], speaker: str | None = None, *, exclude: int | None = None) -> Counter[int]:
-        """How many of the grams `found` (of a version of `speaker`) each comparable key has."""
+    def shared_grams(
+        self,
+        found: Iterable[str],
+        speaker: str | None = None,
+        *,
+        exclude: int | None = None,
+        speakerless: bool = True,
+    ) -> Counter[int]:
+        """How many of the grams `found` (of a version of `speaker`) each comparable key has;
+        without `speakerless`, versions without a speaker are left out."""
         sid = self._speaker_ids.get(speaker, -1)
-        counts: Counter[int] = Counter()
+        keys: list[int] = []
         for gram in found:
-            keys = self._counted_keys(gram, sid)
-            if keys:
-                counts.update(keys)
+            keys += self._counted_keys(gram, sid, speakerless)
+        counts = Counter(keys)
         if exclude is not None:
             counts.pop(exclude, None)
         return counts

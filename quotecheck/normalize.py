@@ -52,6 +52,8 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 def strip_accents(text: str) -> str:
     """López -> Lopez; ß and other letters without a base form are kept."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
