@@ -11,17 +11,20 @@ How it decides (the rules, in order):
    `matching.match` says the two are versions of one utterance. Different non-empty speakers are
    never compared; a version without a speaker is compared with everyone under the stricter
    speakerless rule.
-4. Versions are taken in canonical order. Each joins the cluster holding its best edge to an earlier
-   version; with no such edge it starts a cluster. Clusters never merge, so two different long
-   quotations stay apart even when one fragment matches both: the fragment, being shorter, comes
-   later and joins the better one, or, when the two come within AMBIGUITY_MARGIN of each other,
-   neither (precision first: a phrase the speaker keeps repeating says nothing about which
-   remark it came from).
+4. Versions are taken in canonical order. Each joins the cluster holding its strongest edge to an
+   earlier version (a match of the whole text beats a containment, then the higher score wins);
+   with no such edge it starts a cluster. Clusters never merge, so two different long quotations
+   stay apart even when one fragment matches both: the fragment, being shorter, comes later and
+   joins the better one, or, when the two come within AMBIGUITY_MARGIN of each other by the same
+   kind of match, neither (precision first: a phrase the speaker keeps repeating says nothing about
+   which remark it came from).
 
 Because every decision looks only at edges, the result for one connected set of versions (linked by
 edges) depends on that set alone. Incremental assignment (`Clustering.add`) re-decides exactly the
-connected sets the new quotations touch, and so gives the same clusters as `rebuild` on the same
-quotations; `rebuild` stays the canonical definition.
+connected sets the new quotations touch (and, when a new quotation makes a gram too common to
+count, the sets of the versions that shared it), and so gives the same clusters as building from
+scratch on the same quotations, which stays the canonical definition (`rebuild`). Removing
+quotations is not incremental: build again.
 """
 
 from __future__ import annotations
