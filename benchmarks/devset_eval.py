@@ -58,6 +58,7 @@ def load_event(folder: Path) -> list[GoldArticle]:
                 "kind": kind_of(entry["relation"]),
                 "speaker": entry["speaker"],
                 "utterance": entry["utterance"],
+                "relation": entry["relation"],
             }
         )
     articles = []
@@ -168,6 +169,24 @@ def kinds_table(evaluation: Evaluation) -> str:
     )
 
 
+def clusters_table(per_event: dict[str, Evaluation]) -> str:
+    """Pairwise precision/recall of clustering per event, and recall by gold relation."""
+    relations = sorted({r for e in per_event.values() if e.clusters for r in e.clusters.by_relation})
+    columns = ["set", "pairs", "precision", "recall", "F1"] + [f"recall {r}" for r in relations]
+    rows = []
+    for index, evaluation in enumerate(per_event.values(), start=1):
+        clusters = evaluation.clusters
+        if clusters is None:
+            continue
+        by = clusters.by_relation
+        rows.append(
+            [f"event {index}", str(clusters.pairs.tp + clusters.pairs.fn), figure(clusters.pairs.precision),
+             figure(clusters.pairs.recall), figure(clusters.pairs.f1)]
+            + [f"{figure(by[r].value)} ({by[r].correct}/{by[r].total})" if r in by else "—" for r in relations]
+        )
+    return markdown_table(columns, rows)
+
+
 def write_results(per_event: dict[str, Evaluation], overall: Evaluation) -> None:
     """The figures, without any text of the set. Events are numbered rather than named so that
     no name from the set ends up in the project."""
@@ -191,6 +210,10 @@ def write_results(per_event: dict[str, Evaluation], overall: Evaluation) -> None
         "",
         kinds_table(overall),
         "",
+        "Clusters (pairs of quotations of one utterance, over exactly matched quotations, per event):",
+        "",
+        clusters_table(per_event),
+        "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
 
@@ -213,6 +236,8 @@ def main() -> int:
     print(markdown_table(COLUMNS, rows))
     print()
     print(kinds_table(overall))
+    print()
+    print(clusters_table(per_event))
     print("\nMisses (missed: gold span with no prediction at its offsets; spurious: the reverse;")
     print("speaker: right span, other speaker):")
     print_misses(overall)

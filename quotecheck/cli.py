@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import render
+from . import render, tracing
 from .evaluate import Evaluation, GoldError, Miss, evaluate, evaluation_json, load_gold
 from .ingest import FileResult, ingest_files
 from .models import KINDS, Metadata
@@ -237,6 +237,100 @@ def alias_add(ctx: click.Context, alias_name: str, name: str) -> None:
     except StoreError as error:
         raise InputError(str(error)) from None
     click.echo(f"{alias_name} -> {canonical}")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("query")
+@click.option("--speaker", help="Only clusters of this speaker (canonical name or alias).")
+@click.option("--outlet", help="Only clusters this outlet printed a version of.")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="At most this many clusters.")
+@click.option("--json", "as_json", is_flag=True, help="JSON (shape in README, 'trace --json').")
+@click.pass_context
+def trace(ctx: click.Context, query: str, speaker: str | None, outlet: str | None, limit: int, as_json: bool) -> None:
+    """Every printed version of a quotation: who said it, who printed it first, who changed what.
+
+    Finds the clusters with a quotation that contains QUERY approximately (typos and small
+    changes tolerated), best match first, and shows each variant by date with its relation to the
+    reference version and its word differences. Exit code 1 when nothing matches.
+
+    \b
+    Example:
+        quotecheck trace "deserves a chance"
+        quotecheck trace "give him protection" --outlet RT --json
+    """
+    store = open_store(ctx, create=False)
+    hits = tracing.trace(store, query, speaker=speaker, outlet=outlet, limit=limit)
+    reports = [(hit, tracing.cluster_report(store, hit.cluster_id)) for hit in hits]
+    if as_json:
+        click.echo(json.dumps(
+            {"query": query, "clusters": [{**report, "score": hit.score} for hit, report in reports]},
+            ensure_ascii=False, indent=2,
+        ))
+    else:
+        console = render.console()
+        for hit, report in reports:
+            console.print(render.cluster_panel(report, score=hit.score))
+    if not hits:
+        click.echo(f"No quotation in {ctx.obj['db_path']} matches {query!r}.", err=True)
+        ctx.exit(EXIT_FOUND)
+
+
+@cli.command("clusters", context_settings=CONTEXT_SETTINGS)
+@click.option("--min-outlets", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only clusters printed by at least this many outlets.")
+@click.option("--speaker", help="Only clusters of this speaker.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array instead of a table.")
+@click.pass_context
+def clusters_command(ctx: click.Context, min_outlets: int, speaker: str | None, limit: int | None,
+                     as_json: bool) -> None:
+    """List clusters of quote variants: speaker, reference text, variants, outlets, first seen.
+
+    \b
+    Example:
+        quotecheck clusters --min-outlets 2
+    """
+    store = open_store(ctx, create=False)
+    rows = store.cluster_rows(min_outlets=min_outlets, speaker=speaker, limit=limit)
+    if as_json:
+        render.write_json(rows, sys.stdout)
+    else:
+        render.console().print(render.clusters_table(rows))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("cluster_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="JSON, the shape of one cluster of 'trace --json'.")
+@click.pass_context
+def show(ctx: click.Context, cluster_id: int, as_json: bool) -> None:
+    """Show one cluster in full: every variant with its relation and word differences.
+
+    \b
+    Example:
+        quotecheck show 1
+    """
+    store = open_store(ctx, create=False)
+    report = tracing.cluster_report(store, cluster_id)
+    if report is None:
+        raise InputError(f"no cluster {cluster_id} in {ctx.obj['db_path']}; see 'quotecheck clusters'")
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        render.console().print(render.cluster_panel(report))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.pass_context
+def recluster(ctx: click.Context) -> None:
+    """Rebuild every cluster from scratch (the same clusters ingest keeps up to date).
+
+    \b
+    Example:
+        quotecheck recluster
+    """
+    store = open_store(ctx, create=False)
+    update = tracing.update_clusters(store, rebuild=True)
+    click.echo(f"{update.clusters} clusters of {update.quotations} quotations")
 
 
 @cli.command("eval", context_settings=CONTEXT_SETTINGS)

@@ -26,13 +26,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .extract import extract
+from .clusters import Clustering, QuoteRecord
+from .ingest import store_article
 from .models import DIRECT, FRAGMENT, KINDS, SCARE, Article, Quotation
 from .normalize import fold
 from .sources import SourceError, read_article
+from .store import Store
 
 # Kinds scored together as "spans"; scare quotes are scored on their own.
 SPAN_KINDS = (DIRECT, FRAGMENT)
@@ -59,6 +61,7 @@ class GoldQuotation:
     utterance: str | None
     start: int
     end: int
+    relation: str | None = None  # optional: how it differs from the utterance's usual version
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class FileResult:
 class Evaluation:
     files: tuple[FileResult, ...]
     overall: Figures
+    clusters: ClusterScore | None = None
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -227,7 +231,8 @@ def locate_quotations(text: str, entries: Sequence[object], *, where: str) -> tu
                 f"{where}: quotation {number} {_short(quote)!r} not found in the article body"
                 + (" after the previous quotation" if placed else "")
             )
-        placed.append(GoldQuotation(quote, kind, speaker, utterance, start, start + len(quote)))
+        relation = entry.get("relation") if isinstance(entry, dict) else None
+        placed.append(GoldQuotation(quote, kind, speaker, utterance, start, start + len(quote), relation))
         search_from = start + 1
     return tuple(placed)
 
@@ -415,9 +420,73 @@ def summarize(files: Iterable[FileResult]) -> Evaluation:
 def evaluate(
     golds: Iterable[GoldArticle], extractor: Callable[[Article], list[Quotation]] | None = None
 ) -> Evaluation:
-    """Run the extractor (quotecheck.extract.extract by default) on each gold article and score it."""
-    extractor = extractor or extract
-    return summarize(score_article(gold.name, gold.quotations, extractor(gold.article)) for gold in golds)
+    """Run the extractor on each gold article and score it (by default, ingest them all into one
+    in-memory store, as the tool does),
+    then cluster the quotations of all of them together and score the clusters."""
+    golds = list(golds)
+    predictions = [extractor(gold.article) for gold in golds] if extractor else extract_as_ingested(golds)
+    evaluation = summarize(
+        score_article(gold.name, gold.quotations, predicted) for gold, predicted in zip(golds, predictions, strict=True)
+    )
+    return replace(evaluation, clusters=score_clusters(golds, predictions))
+
+
+def extract_as_ingested(golds: Sequence[GoldArticle]) -> list[list[Quotation]]:
+    """The quotations of each article as ingesting them all, in order, into one fresh store gives
+    them: speakers resolved across the articles as the tool resolves them."""
+    store = Store.open(":memory:")
+    try:
+        for gold in golds:
+            store_article(store, gold.article)
+        return [store.article_quotations(gold.article.path) for gold in golds]
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class ClusterScore:
+    """Pairwise "same utterance" figures over the gold quotations the extractor found exactly.
+
+    A pair of quotations is gold-linked when they share an utterance id, predicted-linked when the
+    clustering puts them in one cluster. `by_relation` is the recall of gold-linked pairs counted
+    for each member's gold relation (where gold files give one)."""
+
+    pairs: Score = Score()
+    by_relation: Mapping[str, Accuracy] = field(default_factory=dict)
+
+
+def score_clusters(golds: Sequence[GoldArticle], predictions: Sequence[Sequence[Quotation]]) -> ClusterScore:
+    found: list[tuple[str, str | None, QuoteRecord]] = []
+    for gold, predicted in zip(golds, predictions, strict=True):
+        pairs = _match(gold.quotations, predicted, lenient=False)
+        for g_index, p_index in pairs.items():
+            expected = gold.quotations[g_index]
+            if expected.utterance is None:
+                continue
+            quotation = predicted[p_index]
+            record = QuoteRecord(
+                id=len(found), speaker=quotation.speaker, text=quotation.text, kind=quotation.kind,
+                published=gold.article.metadata.published, order=len(found), outlet=gold.article.metadata.outlet,
+            )
+            found.append((expected.utterance, expected.relation, record))
+    clustering = Clustering(record for _, _, record in found)
+    cluster_of = [clustering.cluster_of(record.id) for _, _, record in found]
+    tp = fp = fn = 0
+    linked: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for i in range(len(found)):
+        for j in range(i + 1, len(found)):
+            same_gold = found[i][0] == found[j][0]
+            same_cluster = cluster_of[i] is not None and cluster_of[i] == cluster_of[j]
+            tp += same_gold and same_cluster
+            fp += same_cluster and not same_gold
+            fn += same_gold and not same_cluster
+            if same_gold:
+                for relation in {found[i][1], found[j][1]} - {None}:
+                    total[relation] += 1
+                    linked[relation] += same_cluster
+    by_relation = {relation: Accuracy(linked[relation], total[relation]) for relation in sorted(total)}
+    return ClusterScore(Score(tp=tp, fp=fp, fn=fn), by_relation)
 
 
 # --- the JSON shape -------------------------------------------------------------------------
@@ -464,7 +533,9 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, object]:
 
     {"files": [{"file", "gold", "predicted", <figures>, "false_positives": [<miss>],
                 "false_negatives": [<miss>], "wrong_speakers": [<miss>]}],
-     "overall": {"files", "gold", "predicted", <figures>}}
+     "overall": {"files", "gold", "predicted", <figures>},
+     "clusters": {"tp", "fp", "fn", "precision", "recall", "f1",
+                  "recall_by_relation": {relation: {"linked", "pairs", "recall"}}}}
 
     <figures> is "spans", "spans_lenient", "scare", "scare_lenient" (each {"tp", "fp", "fn",
     "precision", "recall", "f1"}), "speakers" ({"correct", "total", "accuracy"}) and "kinds"
@@ -472,7 +543,16 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, object]:
     denominator is 0 is null. <miss> is {"text", "start", "end", "gold_kind",
     "predicted_kind", "gold_speaker", "predicted_speaker", "nearest"}.
     """
+    clusters = evaluation.clusters or ClusterScore()
     return {
+        "clusters": {
+            "tp": clusters.pairs.tp, "fp": clusters.pairs.fp, "fn": clusters.pairs.fn,
+            "precision": clusters.pairs.precision, "recall": clusters.pairs.recall, "f1": clusters.pairs.f1,
+            "recall_by_relation": {
+                relation: {"linked": a.correct, "pairs": a.total, "recall": a.value}
+                for relation, a in clusters.by_relation.items()
+            },
+        },
         "files": [
             {
                 "file": result.name,

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .extract import extract
-from .speakers import article_aliases
 from .models import Article, Metadata
 from .sources import NO_METADATA, SourceError, read_articles
+from .speakers import article_aliases
 from .store import ADDED, SKIPPED, UPDATED, SaveResult, Store
+from .tracing import ClusterUpdate, update_clusters
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class FileResult:
 @dataclass
 class IngestReport:
     results: list[FileResult] = field(default_factory=list)
+    clusters: ClusterUpdate | None = None  # set when the clusters were brought up to date
 
     def count(self, status: str) -> int:
         return sum(1 for result in self.results if result.status == status)
@@ -41,6 +43,7 @@ class IngestReport:
             f"{self.count(ADDED)} articles added, {self.count(UPDATED)} updated, "
             f"{self.count(SKIPPED)} skipped, {self.count('failed')} failed; "
             f"{self.quotations} quotations found"
+            + (f"; {self.clusters.clusters} clusters ({self.clusters.changed} new or changed)" if self.clusters else "")
         )
 
 
@@ -58,15 +61,17 @@ def ingest_files(
         if isinstance(article, SourceError):
             result = FileResult(str(path), "failed", error=str(article))
         else:
-            saved = _save(store, article)
+            saved = store_article(store, article)
             result = FileResult(str(path), saved.status, saved.quotations)
         report.results.append(result)
         if on_file is not None:
             on_file(result)
+    if report.count(ADDED) or report.count(UPDATED) or store.unclustered():
+        report.clusters = update_clusters(store)
     return report
 
 
-def _save(store: Store, article: Article) -> SaveResult:
+def store_article(store: Store, article: Article) -> SaveResult:
     """Extract with the store's known speakers; store the article, its quotations and the
     speakers and aliases it names, in one transaction."""
     known = store.known_speakers()

@@ -76,3 +76,33 @@ def m002_speakers(db: Database) -> None:
         not_null={"speaker_id", "source"},
     )
     db["speaker_aliases"].create_index(["speaker_id"])
+
+
+@migrations()
+def m003_clusters(db: Database) -> None:
+    """Clusters of quote variants, each quotation's place in one, and full-text search on quotes."""
+    db["clusters"].create(
+        {
+            "id": int,
+            "speaker": str,
+            "reference_quote_id": int,
+            "reference_text": str,
+            "first_quote_id": int,
+            "first_published": str,
+            "first_outlet": str,
+            "quotations": int,
+            "versions": int,
+            "outlets": int,
+        },
+        pk="id",
+        foreign_keys=[("reference_quote_id", "quotes", "id"), ("first_quote_id", "quotes", "id")],
+        not_null={"reference_quote_id", "reference_text", "first_quote_id", "quotations", "versions", "outlets"},
+    )
+    db["clusters"].create_index(["speaker"])
+    db["clusters"].create_index(["outlets"])
+    db["quotes"].add_column("cluster_id", int, fk="clusters", fk_col="id")
+    db["quotes"].add_column("relation", str)
+    db["quotes"].add_column("similarity", float)
+    db["quotes"].add_column("diff", str)
+    db["quotes"].create_index(["cluster_id"])
+    db["quotes"].enable_fts(["text"], create_triggers=True, tokenize="porter")

@@ -7,8 +7,10 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
-from rich.console import Console
+from rich import box
+from rich.console import Console, Group
 from rich.table import Table
+from rich.text import Text
 
 
 def quotes_table(rows: Iterable[dict[str, Any]]) -> Table:
@@ -68,3 +70,85 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], fields: list[str]) -
 
 def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+# -- clusters and traces -------------------------------------------------------------------------
+
+# Relations whose word differences are worth reading; a verbatim copy, a cut or a fragment is
+# shown as printed (its relation says what happened).
+DIFFED_RELATIONS = ("reworded", "paraphrase", "extended")
+DELETED_STYLE = "red strike"
+INSERTED_STYLE = "green bold"
+
+
+def diff_text(diff: list[dict[str, Any]], fallback: str) -> Text:
+    """A variant with its word differences from the reference: [-deleted-] {+inserted+}, in colour
+    on a terminal and readable from the markers alone without it."""
+    if not diff:
+        return Text(fallback)
+    text = Text()
+    for step in diff:
+        if text:
+            text.append(" ")
+        reference, variant = " ".join(step["reference"]), " ".join(step["variant"])
+        if step["op"] == "equal":
+            text.append(variant)
+        if step["op"] in ("delete", "replace"):
+            text.append(f"[-{reference}-]", style=DELETED_STYLE)
+        if step["op"] == "replace":
+            text.append(" ")
+        if step["op"] in ("insert", "replace"):
+            text.append(f"{{+{variant}+}}", style=INSERTED_STYLE)
+    return text
+
+
+def cluster_panel(report: dict[str, Any], *, score: float | None = None) -> Group:
+    """One cluster for people: who, the reference, first appearance, then every variant by date."""
+    first = report["first_appearance"]
+    heading = Text()
+    heading.append(f"Cluster {report['cluster_id']}", style="bold")
+    heading.append(f" · {report['speaker'] or 'unknown speaker'}", style="green")
+    if score is not None:
+        heading.append(f" · match {score:g}", style="dim")
+    facts = Text()
+    facts.append("Reference: ", style="bold")
+    facts.append(f"“{report['reference']['text'].strip()}”\n")
+    facts.append("First printed: ", style="bold")
+    facts.append(f"{first['outlet'] or 'unknown outlet'}, {(first['published'] or 'undated')[:10]}\n")
+    facts.append("Printed by: ", style="bold")
+    facts.append(f"{report['outlets']} outlets, {report['quotations']} quotations, {report['versions']} versions")
+    table = Table(box=box.SIMPLE_HEAD, expand=False)
+    table.add_column("date", style="dim", no_wrap=True)
+    table.add_column("outlet", style="cyan", overflow="fold")
+    table.add_column("relation", style="magenta")
+    table.add_column("sim", justify="right")
+    table.add_column("text (vs reference: [-deleted-] {+inserted+})", overflow="fold")
+    for variant in report["variants"]:
+        table.add_row(
+            (variant["published"] or "")[:10],
+            variant["outlet"] or "—",
+            variant["relation"] or "—",
+            f"{variant['similarity']:.0f}" if variant["similarity"] is not None else "",
+            diff_text(variant["diff"] if variant["relation"] in DIFFED_RELATIONS else [], variant["text"]),
+        )
+    return Group(heading, facts, table)
+
+
+def clusters_table(rows: Iterable[dict[str, Any]]) -> Table:
+    table = Table()
+    table.add_column("id", justify="right", style="dim")
+    table.add_column("speaker", style="green", overflow="fold")
+    table.add_column("reference", overflow="fold")
+    table.add_column("variants", justify="right")
+    table.add_column("outlets", justify="right")
+    table.add_column("first seen", overflow="fold")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["speaker"] or "—",
+            _ellipsize(row["reference_text"].strip(), 120),
+            str(row["quotations"]),
+            str(row["outlets"]),
+            f"{row['first_outlet'] or '—'} {(row['first_published'] or '')[:10]}",
+        )
+    return table

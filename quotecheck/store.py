@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from .clusters import Cluster, QuoteRecord
+from .matching import word_diff
 from .migrations import known_names, migrations
 from .models import Article, Quotation
 from .normalize import fold
@@ -168,6 +171,7 @@ class Store:
                         "select count(*) from quotes where article_id = ?", [article_id]
                     ).fetchone()[0]
                     return SaveResult(UPDATED, article_id, count)
+                self._forget_clusters_of(article_id)
                 self.db.execute("delete from quotes where article_id = ?", [article_id])
                 status = UPDATED
             else:
@@ -197,6 +201,157 @@ class Store:
             "kind": quotation.kind,
             "suspect": int(quotation.suspect),
         }
+
+    # -- clusters ----------------------------------------------------------------------
+
+    def _forget_clusters_of(self, article_id: int) -> None:
+        """Dissolve the clusters an article's quotations belong to; their other members wait for
+        the next clustering (cluster_id NULL)."""
+        doomed = "select distinct cluster_id from quotes where article_id = ? and cluster_id is not null"
+        self.db.execute(
+            f"update quotes set cluster_id = null, relation = null, similarity = null, diff = null "
+            f"where cluster_id in ({doomed})",
+            [article_id],
+        )
+        self.db.execute(
+            "delete from clusters where id not in (select cluster_id from quotes where cluster_id is not null)"
+        )
+
+    def article_quotations(self, path: str) -> list[Quotation]:
+        """The stored quotations of the article at `path`, in text order."""
+        return [
+            Quotation(text=row["text"], start=row["start"], end=row["end"], kind=row["kind"],
+                      speaker=row["speaker"], speaker_as_written=row["speaker_as_written"],
+                      sentence=row["sentence"] or "", suspect=bool(row["suspect"]))
+            for row in self._dicts(
+                "select q.* from quotes q join articles a on a.id = q.article_id where a.path = ? order by q.seq",
+                [path],
+            )
+        ]
+
+    def unclustered(self) -> int:
+        """Quotations waiting for a cluster (scare quotes never get one)."""
+        return self.db.execute(
+            "select count(*) from quotes where cluster_id is null and kind != 'scare'"
+        ).fetchone()[0]
+
+    def cluster_records(self) -> list[QuoteRecord]:
+        """Every quotation as the clustering sees it, in ingest order."""
+        return [
+            QuoteRecord(id=row[0], speaker=row[1], text=row[2], published=row[3], order=row[4],
+                        outlet=row[5], kind=row[6])
+            for row in self.db.execute(
+                "select q.id, q.speaker, q.text, a.published, q.id, a.outlet, q.kind "
+                "from quotes q join articles a on a.id = q.article_id order by q.id"
+            )
+        ]
+
+    def stored_clusters(self) -> dict[int, list[int]]:
+        """Cluster id -> its quotation ids, as stored."""
+        groups: dict[int, list[int]] = {}
+        for quote_id, cluster_id in self.db.execute(
+            "select id, cluster_id from quotes where cluster_id is not null order by id"
+        ):
+            groups.setdefault(cluster_id, []).append(quote_id)
+        return groups
+
+    def write_clusters(self, clusters: Iterable[Cluster], keep: set[int]) -> None:
+        """Store described clusters (and their members' relations) and drop every other stored
+        cluster not in `keep`, in one transaction."""
+        with self.db.atomic():
+            written = set()
+            for cluster in clusters:
+                written.add(cluster.id)
+                self.db["clusters"].upsert(
+                    {
+                        "id": cluster.id,
+                        "speaker": cluster.speaker,
+                        "reference_quote_id": cluster.reference_id,
+                        "reference_text": cluster.reference_text,
+                        "first_quote_id": cluster.first_id,
+                        "first_published": cluster.first_published,
+                        "first_outlet": cluster.first_outlet,
+                        "quotations": cluster.quotations,
+                        "versions": cluster.versions,
+                        "outlets": cluster.outlets,
+                    },
+                    pk="id",
+                )
+                self.db.conn.executemany(
+                    "update quotes set cluster_id = ?, relation = ?, similarity = ?, diff = ? where id = ?",
+                    [
+                        (cluster.id, m.relation, round(m.similarity, 1),
+                         json.dumps(word_diff(m.text, cluster.reference_text), ensure_ascii=False), m.quote_id)
+                        for m in cluster.members
+                    ],
+                )
+            live = keep | written
+            stale = [cid for (cid,) in self.db.execute("select id from clusters") if cid not in live]
+            for cid in stale:
+                self.db.execute(
+                    "update quotes set cluster_id = null, relation = null, similarity = null, diff = null "
+                    "where cluster_id = ?",
+                    [cid],
+                )
+                self.db["clusters"].delete(cid)
+
+    def search_clustered(
+        self, query_words: list[str], *, speaker: str | None = None, outlet: str | None = None, limit: int = 400
+    ) -> list[tuple[int, str]]:
+        """(cluster id, text) of clustered quotations sharing words with the query, best first
+        (full-text search, porter stemming, accents folded)."""
+        terms = sorted({word for word in query_words if word})
+        if not terms:
+            return []
+        match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        sql = (
+            "select q.cluster_id, q.text from quotes_fts f join quotes q on q.id = f.rowid "
+            "join clusters c on c.id = q.cluster_id where quotes_fts match ?"
+        )
+        params: list[Any] = [match]
+        if speaker:
+            sql += " and c.speaker = ? collate nocase"
+            params.append(speaker)
+        if outlet:
+            sql += (" and q.cluster_id in (select q2.cluster_id from quotes q2 join articles a2 "
+                    "on a2.id = q2.article_id where a2.outlet = ? collate nocase)")
+            params.append(outlet)
+        sql += " order by f.rank limit ?"
+        params.append(limit)
+        return [(row[0], row[1]) for row in self.db.execute(sql, params)]
+
+    def cluster_row(self, cluster_id: int) -> dict[str, Any] | None:
+        rows = list(self.db["clusters"].rows_where("id = ?", [cluster_id]))
+        return rows[0] if rows else None
+
+    def cluster_variants(self, cluster_id: int) -> list[dict[str, Any]]:
+        """A cluster's quotations with their article fields, by date then ingest order."""
+        return self._dicts(
+            "select q.id, q.text, q.speaker, q.kind, q.relation, q.similarity, q.diff, a.outlet, "
+            "a.published, a.path from quotes q join articles a on a.id = q.article_id "
+            "where q.cluster_id = ? order by a.published is null, a.published, q.id",
+            [cluster_id],
+        )
+
+    def cluster_rows(
+        self, *, min_outlets: int = 1, speaker: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Clusters with most outlets first."""
+        sql = "select * from clusters where outlets >= ?"
+        params: list[Any] = [min_outlets]
+        if speaker:
+            sql += " and speaker = ? collate nocase"
+            params.append(speaker)
+        sql += " order by outlets desc, quotations desc, id"
+        if limit:
+            sql += " limit ?"
+            params.append(limit)
+        return self._dicts(sql, params)
+
+    def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        columns = [description[0] for description in cursor.description]
+        return [dict(zip(columns, values, strict=True)) for values in cursor]
 
     # -- speakers ----------------------------------------------------------------------
 
@@ -322,10 +477,11 @@ def _now() -> str:
 EXPORT_SQL = """
 select q.id as quote_id, a.path as article_path, a.outlet, a.outlet_source, a.published, a.url,
        a.title, a.lang, q.text, q.speaker, q.speaker_as_written, q.kind, q.start, q.end,
-       q.suspect, q.sentence
+       q.suspect, q.sentence, q.cluster_id, q.relation
 from quotes q join articles a on a.id = q.article_id
 """
 EXPORT_FIELDS = [
     "quote_id", "article_path", "outlet", "outlet_source", "published", "url", "title", "lang",
     "text", "speaker", "speaker_as_written", "kind", "start", "end", "suspect", "sentence",
+    "cluster_id", "relation",
 ]

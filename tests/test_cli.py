@@ -250,7 +250,7 @@ def test_end_to_end_ingest_of_the_fixtures_then_sqlite_utils_counts(tmp_path):
     ingest = _quotecheck("ingest", "fixtures/articles", cwd=tmp_path)
     assert ingest.returncode == 0, ingest.stderr
     assert ingest.stderr == ""
-    figures = re.fullmatch(r"5 articles added, 0 updated, 0 skipped, 0 failed; (\d+) quotations found\n", ingest.stdout)
+    figures = re.fullmatch(r"5 articles added, 0 updated, 0 skipped, 0 failed; (\d+) quotations found; \d+ clusters \(\d+ new or changed\)\n", ingest.stdout)
     assert figures, ingest.stdout
 
     tables = subprocess.run(

@@ -303,7 +303,8 @@ def test_the_real_extractor_can_be_scored(harbour: GoldArticle) -> None:
 
 def test_json_shape(harbour: GoldArticle) -> None:
     data = evaluation_json(evaluate([harbour], extractor=lambda article: []))
-    assert set(data) == {"files", "overall"}
+    assert set(data) == {"files", "overall", "clusters"}
+    assert set(data["clusters"]) == {"tp", "fp", "fn", "precision", "recall", "f1", "recall_by_relation"}
     (file_data,) = data["files"]
     figure_keys = {"spans", "spans_lenient", "scare", "scare_lenient", "speakers", "kinds"}
     assert (
@@ -355,7 +356,7 @@ def test_cli_show_errors_lists_the_misses(
     write_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gold = write_case("harbour", HARBOUR, HARBOUR_GOLD)
-    monkeypatch.setattr(evaluate_module, "extract", lambda article: [])
+    monkeypatch.setattr(evaluate_module, "extract_as_ingested", lambda golds: [[] for _ in golds])
     result = CliRunner().invoke(cli, ["eval", "--show-errors", str(gold)], catch_exceptions=False)
     assert result.exit_code == 0  # a measurement, not a check
     assert "missed" in result.output

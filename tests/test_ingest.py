@@ -20,7 +20,7 @@ from quotecheck.store import ADDED, SKIPPED, UPDATED, Store
 HELLO = "“Hello there,” she said.\n"
 SUMMARY = re.compile(
     r"^(?P<added>\d+) articles added, (?P<updated>\d+) updated, (?P<skipped>\d+) skipped, "
-    r"(?P<failed>\d+) failed; (?P<quotations>\d+) quotations found$"
+    r"(?P<failed>\d+) failed; (?P<quotations>\d+) quotations found(?:; \d+ clusters \(\d+ new or changed\))?$"
 )
 
 

@@ -24,6 +24,7 @@ QUOTE_COLUMNS = {
     "id": "INTEGER", "article_id": "INTEGER", "seq": "INTEGER", "text": "TEXT", "normalized": "TEXT",
     "start": "INTEGER", "end": "INTEGER", "sentence": "TEXT", "speaker": "TEXT",
     "speaker_as_written": "TEXT", "kind": "TEXT", "suspect": "INTEGER",
+    "cluster_id": "INTEGER", "relation": "TEXT", "similarity": "REAL", "diff": "TEXT",
 }
 
 
@@ -37,7 +38,10 @@ def snapshot(path: Path) -> dict[str, bytes]:
 
 def test_fresh_store_has_the_expected_tables_and_columns(file_store):
     db = file_store.db
-    assert set(db.table_names()) == {"_sqlite_migrations", "articles", "quotes", "speakers", "speaker_aliases"}
+    assert {name for name in db.table_names() if not name.startswith("quotes_fts")} == {
+        "_sqlite_migrations", "articles", "quotes", "speakers", "speaker_aliases", "clusters"
+    }
+    assert "quotes_fts" in db.table_names()
     assert {c.name: c.type for c in db["articles"].columns} == ARTICLE_COLUMNS
     assert {c.name: c.type for c in db["quotes"].columns} == QUOTE_COLUMNS
     assert db["articles"].pks == ["id"] and db["quotes"].pks == ["id"]
@@ -47,8 +51,8 @@ def test_fresh_store_has_the_expected_tables_and_columns(file_store):
 
 def test_quotes_reference_articles_and_the_reference_is_enforced(file_store):
     foreign_keys = file_store.db["quotes"].foreign_keys
-    assert [(fk.column, fk.other_table, fk.other_column) for fk in foreign_keys] == [
-        ("article_id", "articles", "id")
+    assert sorted((fk.column, fk.other_table, fk.other_column) for fk in foreign_keys) == [
+        ("article_id", "articles", "id"), ("cluster_id", "clusters", "id")
     ]
     with pytest.raises(sqlite3.IntegrityError):
         file_store.db["quotes"].insert(
@@ -64,7 +68,9 @@ def test_fresh_store_has_the_expected_indexes(file_store):
     assert indexes("articles") == {
         (("path",), True), (("content_hash",), False), (("outlet",), False), (("published",), False)
     }
-    assert indexes("quotes") == {(("article_id", "seq"), True), (("speaker",), False), (("kind",), False)}
+    assert indexes("quotes") == {
+        (("article_id", "seq"), True), (("speaker",), False), (("kind",), False), (("cluster_id",), False)
+    }
 
 
 def test_user_version_is_the_number_of_migrations(file_store):
@@ -211,7 +217,7 @@ def test_db_schema_sql_is_what_a_fresh_store_has():
 def test_schema_dump_names_every_table_and_index(file_store):
     schema = file_store.schema_sql()
     for (kind, name) in file_store.db.execute("select type, name from sqlite_master where sql is not null"):
-        assert f'"{name}"' in schema, (kind, name)
+        assert f'"{name}"' in schema or f"'{name}'" in schema, (kind, name)
     assert f"user_version = {len(known_names())}" in schema
 
 

@@ -1,0 +1,119 @@
+"""Provenance over the store: keeping clusters current, and tracing a quotation to its variants.
+
+The clustering itself is pure (clusters.py); this module feeds it the store's quotations and writes
+back what changed. `trace` finds clusters by full-text search on the store, then scores the
+candidates with the same containment measure the clustering uses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .clusters import Clustering, describe
+from .matching import Folded, containment, similarity
+from .normalize import fold, words
+from .store import Store
+
+#: How many full-text candidates `trace` scores before grouping them into clusters.
+TRACE_CANDIDATES = 400
+#: A cluster is traced when one of its versions contains the query at least this well (0-100).
+TRACE_THRESHOLD = 75.0
+
+
+@dataclass(frozen=True)
+class ClusterUpdate:
+    clusters: int  # clusters in the store afterwards
+    changed: int  # clusters written (new or changed)
+    quotations: int  # quotations in clusters
+
+
+def update_clusters(store: Store, *, rebuild: bool = False) -> ClusterUpdate:
+    """Cluster every quotation of the store and write the clusters whose membership changed (all of
+    them with `rebuild`). The clustering is rebuilt from the stored quotations, so the result never
+    depends on the order in which articles came in."""
+    records = {record.id: record for record in store.cluster_records()}
+    groups = Clustering(records.values()).groups()
+    stored = store.stored_clusters()
+    changed = [
+        describe([records[i] for i in ids], cluster_id=cid)
+        for cid, ids in groups.items()
+        if rebuild or stored.get(cid) != ids
+    ]
+    store.write_clusters(changed, keep=set(groups))
+    return ClusterUpdate(len(groups), len(changed), sum(len(ids) for ids in groups.values()))
+
+
+@dataclass(frozen=True)
+class TraceHit:
+    cluster_id: int
+    score: float  # how well the best version of the cluster contains the query, 0-100
+
+
+def trace(
+    store: Store,
+    query: str,
+    *,
+    speaker: str | None = None,
+    outlet: str | None = None,
+    limit: int = 5,
+    threshold: float = TRACE_THRESHOLD,
+) -> list[TraceHit]:
+    """Clusters holding a quotation that contains `query` approximately, best first."""
+    folded = Folded.of(query)
+    if not folded.words:
+        return []
+    if speaker:
+        speaker = store.known_speakers().get(fold(speaker), speaker)
+    best: dict[int, float] = {}
+    for cluster_id, text in store.search_clustered(words(query), speaker=speaker, outlet=outlet,
+                                                    limit=TRACE_CANDIDATES):
+        version = Folded.of(text)
+        if len(version.words) >= len(folded.words):
+            score = containment(folded, version)
+        else:
+            score = similarity(folded, version)
+        if score >= threshold:
+            best[cluster_id] = max(best.get(cluster_id, 0.0), score)
+    hits = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [TraceHit(cluster_id, round(score, 1)) for cluster_id, score in hits]
+
+
+def cluster_report(store: Store, cluster_id: int) -> dict | None:
+    """One cluster with its variants ordered by date, as plain data (the JSON shape of `trace`)."""
+    cluster = store.cluster_row(cluster_id)
+    if cluster is None:
+        return None
+    variants = []
+    for row in store.cluster_variants(cluster_id):
+        variants.append(
+            {
+                "quote_id": row["id"],
+                "outlet": row["outlet"],
+                "published": row["published"],
+                "article_path": row["path"],
+                "speaker": row["speaker"],
+                "kind": row["kind"],
+                "relation": row["relation"],
+                "similarity": row["similarity"],
+                "text": row["text"],
+                "diff": [
+                    {"op": op, "reference": list(reference), "variant": list(variant)}
+                    for op, reference, variant in json.loads(row["diff"] or "[]")
+                ],
+            }
+        )
+    return {
+        "cluster_id": cluster["id"],
+        "speaker": cluster["speaker"],
+        "reference": {"quote_id": cluster["reference_quote_id"], "text": cluster["reference_text"]},
+        "first_appearance": {
+            "quote_id": cluster["first_quote_id"],
+            "outlet": cluster["first_outlet"],
+            "published": cluster["first_published"],
+        },
+        "quotations": cluster["quotations"],
+        "versions": cluster["versions"],
+        "outlets": cluster["outlets"],
+        "variants": variants,
+    }
