@@ -24,9 +24,9 @@ def extract(article: Article, known_speakers: Mapping[str, str] | None = None) -
 
 def extract_text(text: str, known_speakers: Mapping[str, str] | None = None) -> list[Quotation]:
     spans = find_spans(text)
-    attributions = attribute(text, spans, known_speakers)
     masked = mask_quotations(text, spans)
     sentences = sentence_bounds(masked, text, spans)
+    attributions = attribute(text, spans, known_speakers, masked=masked, sentences=sentences)
     quotations = []
     for span, attribution in zip(spans, attributions, strict=True):
         s_start, s_end = _sentence_around(sentences, span)

@@ -597,10 +597,22 @@ class Resolver:
 # -- attribution -----------------------------------------------------------------------------
 
 
-def attribute(text: str, spans: list[Span], known: Mapping[str, str] | None = None) -> list[Attribution]:
-    """An Attribution for each span, in the same order."""
-    masked = mask_quotations(text, spans)
-    sentences = sentence_bounds(masked, text, spans)
+def attribute(
+    text: str,
+    spans: list[Span],
+    known: Mapping[str, str] | None = None,
+    *,
+    masked: str | None = None,
+    sentences: list[tuple[int, int]] | None = None,
+) -> list[Attribution]:
+    """An Attribution for each span, in the same order.
+
+    `masked` and `sentences` (from mask_quotations and sentence_bounds) are computed when not
+    given; a caller that needs them too computes them once and passes them in."""
+    if masked is None:
+        masked = mask_quotations(text, spans)
+    if sentences is None:
+        sentences = sentence_bounds(masked, text, spans)
     resolver = Resolver(find_mentions(masked), known or {}, masked)
     results: list[Attribution] = []
     outer: list[tuple[Span, Attribution]] = []
