@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
-from rich import box
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -117,21 +117,18 @@ def cluster_panel(report: dict[str, Any], *, score: float | None = None) -> Grou
     facts.append(f"{first['outlet'] or 'unknown outlet'}, {(first['published'] or 'undated')[:10]}\n")
     facts.append("Printed by: ", style="bold")
     facts.append(f"{report['outlets']} outlets, {report['quotations']} quotations, {report['versions']} versions")
-    table = Table(box=box.SIMPLE_HEAD, expand=False)
-    table.add_column("date", style="dim", no_wrap=True)
-    table.add_column("outlet", style="cyan", overflow="fold")
-    table.add_column("relation", style="magenta")
-    table.add_column("sim", justify="right")
-    table.add_column("text (vs reference: [-deleted-] {+inserted+})", overflow="fold")
+    lines: list[Text | Padding] = [heading, facts, Text("Variants by date (differences from the reference: [-deleted-] {+inserted+}):")]
     for variant in report["variants"]:
-        table.add_row(
-            (variant["published"] or "")[:10],
-            variant["outlet"] or "—",
-            variant["relation"] or "—",
-            f"{variant['similarity']:.0f}" if variant["similarity"] is not None else "",
-            diff_text(variant["diff"] if variant["relation"] in DIFFED_RELATIONS else [], variant["text"]),
-        )
-    return Group(heading, facts, table)
+        line = Text("  ")
+        line.append((variant["published"] or "undated")[:10], style="dim")
+        line.append(f"  {variant['outlet'] or 'unknown outlet'}", style="cyan")
+        line.append(f"  {variant['relation'] or '—'}", style="magenta")
+        if variant["similarity"] is not None:
+            line.append(f" ({variant['similarity']:.0f})", style="dim")
+        body = diff_text(variant["diff"] if variant["relation"] in DIFFED_RELATIONS else [], variant["text"].strip())
+        lines += [line, Padding(body, (0, 0, 0, 6))]
+    lines.append(Text(""))
+    return Group(*lines)
 
 
 def clusters_table(rows: Iterable[dict[str, Any]]) -> Table:
