@@ -240,14 +240,34 @@ class Attribution:
     how: str  # after, before, according, previous, nested, none
 
 
+# How much of the text after a mention is read to tell whether it is a subject.
+FOLLOWING_CHARS = 120
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
     end: int
     tokens: tuple[str, ...]  # the name without titles, as printed
     titles: tuple[str, ...]  # folded title words that stood before it
-    subject_like: bool  # followed by a verb: a sentence subject rather than an object
-    speaks: bool = False  # the subject of a speech verb: "X has said", "X, who ..., told"
+    masked: str = field(repr=False, compare=False)  # the masked article it was found in
+
+    # Most mentions are never asked whether they are a subject or a speaker (only those near a
+    # pronoun or a description to resolve are), so both are worked out on first use.
+
+    @functools.cached_property
+    def _following(self) -> str:
+        return self.masked[self.end : self.end + FOLLOWING_CHARS].lstrip(" ")
+
+    @functools.cached_property
+    def subject_like(self) -> bool:
+        """Followed by a verb: a sentence subject rather than an object."""
+        return bool(_SUBJECT_FOLLOWERS.match(self._following)) or bool(_VERB_RE.match(self._following))
+
+    @functools.cached_property
+    def speaks(self) -> bool:
+        """The subject of a speech verb: "X has said", "X, who ..., told"."""
+        return bool(_SPEECH_FOLLOWS.match(self._following))
 
 
 @dataclass
@@ -490,6 +510,13 @@ def _subject_at_end(words: str) -> str | None:
 # -- resolving a mention to a name -------------------------------------------------------
 
 
+_POSSESSIVE_END = re.compile(r"[’']s?$")
+_INITIAL = re.compile(r"[A-Z]\.")
+
+
+# Mentions repeat within and across articles ("The", "But", "President Biden"): each distinct
+# one is worked out once.
+@functools.lru_cache(maxsize=100_000)
 def name_tokens(mention: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(name tokens, title words) of a mention: 'President Andrés Manuel López Obrador' ->
     (('Andrés', 'Manuel', 'López', 'Obrador'), ('president',))."""
@@ -498,10 +525,10 @@ def name_tokens(mention: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return (), ()
     tokens = run[-1].split()
     for index in range(len(tokens) - 2, -1, -1):
-        if re.search(r"[’']s?$", tokens[index]):
+        if _POSSESSIVE_END.search(tokens[index]):
             tokens = tokens[index + 1 :]  # Mexico’s Foreign Secretary X -> Foreign Secretary X
             break
-    tokens = [re.sub(r"[’']s?$", "", token).rstrip(".") if not _is_abbrev(token) else token for token in tokens]
+    tokens = [_POSSESSIVE_END.sub("", token).rstrip(".") if not _is_abbrev(token) else token for token in tokens]
     while tokens and fold(tokens[0]) in _NOT_NAMES:
         tokens.pop(0)
     titles = []
@@ -519,6 +546,7 @@ def name_tokens(mention: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(tokens), tuple(titles)
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_title(token: str) -> bool:
     """President, Secretary-General, UNO-Generalsekretär, Mr.: a word that is a title, not a name."""
     word = strip_accents(token).lower().rstrip(".")
@@ -526,7 +554,7 @@ def is_title(token: str) -> bool:
 
 
 def _is_abbrev(token: str) -> bool:
-    return token.lower().rstrip(".") in _ABBREVIATIONS or bool(re.fullmatch(r"[A-Z]\.", token))
+    return token.lower().rstrip(".") in _ABBREVIATIONS or bool(_INITIAL.fullmatch(token))
 
 
 def find_mentions(masked: str) -> ArticleNames:
@@ -536,10 +564,7 @@ def find_mentions(masked: str) -> ArticleNames:
         tokens, titles = name_tokens(match.group())
         if not tokens or all(fold(token) in _NOT_NAMES for token in tokens):
             continue
-        following = masked[match.end() : match.end() + 120].lstrip(" ")
-        subject_like = bool(_SUBJECT_FOLLOWERS.match(following)) or bool(_VERB_RE.match(following))
-        speaks = bool(_SPEECH_FOLLOWS.match(following))
-        mentions.append(Mention(match.start(), match.end(), tokens, titles, subject_like, speaks))
+        mentions.append(Mention(match.start(), match.end(), tokens, titles, masked))
     aliases = {}
     for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS):
         for match in pattern.finditer(masked):
