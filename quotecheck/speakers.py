@@ -17,6 +17,7 @@ the store, to the canonical name used across articles.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Mapping
@@ -283,14 +284,25 @@ class ArticleNames:
         for mention in self.mentions:
             folded, count = self._names.get(mention.tokens, ([fold(t) for t in mention.tokens], 0))
             self._names[mention.tokens] = (folded, count + 1)
+        # folded token -> the distinct names holding it, in order of first mention
+        self._names_with: dict[str, list[tuple[str, ...]]] = {}
+        for name, (folded, _) in self._names.items():
+            for token in dict.fromkeys(folded):
+                self._names_with.setdefault(token, []).append(name)
+        self._starts = [mention.start for mention in self.mentions]  # mentions are in text order
         self._fullest: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._person: dict[Mention, bool] = {}
 
     def fullest(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
-        """The longest name in the article that contains `tokens` (accents and case folded)."""
+        """The longest name in the article that contains `tokens` (accents and case folded); of
+        names as long, the one mentioned most, then the one mentioned first."""
         if tokens not in self._fullest:
             wanted = [fold(token) for token in tokens]
+            # a name containing `tokens` holds its first token: only those are looked at
+            candidates = self._names_with.get(wanted[0], []) if wanted else self._names
             best, best_count = tokens, 0
-            for candidate, (folded, count) in self._names.items():
+            for candidate in candidates:
+                folded, count = self._names[candidate]
                 if len(folded) < len(wanted) or not _contains_run(folded, wanted):
                     continue
                 if len(candidate) > len(best) or (len(candidate) == len(best) and count > best_count):
@@ -298,7 +310,19 @@ class ArticleNames:
             self._fullest[tokens] = best
         return self._fullest[tokens]
 
+    def between(self, start: int, end: int) -> list[Mention]:
+        """The mentions that begin in [start, end), in text order."""
+        return self.mentions[bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)]
+
     def is_person(self, mention: Mention) -> bool:
+        """A person's name rather than a place's or an organisation's: no place or organisation
+        word in it, and two names or more, a personal title, a speech verb after it, a fuller
+        form elsewhere in the article, or a verb after it."""
+        if mention not in self._person:
+            self._person[mention] = self._is_person(mention)
+        return self._person[mention]
+
+    def _is_person(self, mention: Mention) -> bool:
         if any(fold(token) in _NOT_PERSON_WORDS for token in mention.tokens):
             return False
         if len(mention.tokens) >= 2 or set(mention.titles) & _PERSONAL_TITLES or mention.speaks:
@@ -635,8 +659,7 @@ class Resolver:
         if gender in ("o", "p"):
             return None  # "it said", "they said": an organisation or a group we cannot name
         window_start = max(0, position - 1500)
-        candidates = [m for m in self.names.mentions
-                      if window_start <= m.start < position and self.names.is_person(m)]
+        candidates = [m for m in self.names.between(window_start, position) if self.names.is_person(m)]
         subject = sentence_subject(self.masked[sentence_start:position])
         if subject and subject.lower() not in PRONOUNS:
             resolved = self.resolve(subject, sentence_start + 1, sentence_start)
@@ -663,18 +686,16 @@ class Resolver:
             return self._most_salient({self.canonical(m.tokens) for m in before or people}, position)
         if self.speakers_so_far:
             return self._most_salient({name for _, name in self.speakers_so_far}, position)
-        people = {self.canonical(m.tokens) for m in self.names.mentions
-                  if m.start < position and self.names.is_person(m)}
+        people = {self.canonical(m.tokens) for m in self.names.between(0, position) if self.names.is_person(m)}
         return self._most_salient(people, position) if people else None
 
     def _most_salient(self, names: set[str], position: int) -> str:
         """Of several people, the one mentioned and quoted most before `position`."""
         counts = dict.fromkeys(sorted(names), 0)
-        for mention in self.names.mentions:
-            if mention.start < position:
-                name = self.canonical(mention.tokens)
-                if name in counts:
-                    counts[name] += 1
+        for mention in self.names.between(0, position):
+            name = self.canonical(mention.tokens)
+            if name in counts:
+                counts[name] += 1
         for _, name in self.speakers_so_far:
             if name in counts:
                 counts[name] += 2
