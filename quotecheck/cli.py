@@ -15,10 +15,19 @@ from rich.table import Table
 from rich.text import Text
 
 from . import render, tracing
+from .decoding import is_known_encoding
 from .evaluate import Evaluation, GoldError, Miss, evaluate, evaluation_json, load_gold
 from .ingest import FileResult, ingest_files
 from .models import KINDS, Metadata
-from .sources import SourceError, collect_paths, load_manifest, metadata_from_fields
+from .sources import (
+    FORMATS,
+    JSONL,
+    SourceError,
+    collect_paths,
+    format_of,
+    load_manifest,
+    metadata_from_fields,
+)
 from .store import EXPORT_FIELDS, Store, StoreError
 
 # Exit codes, the same for every command.
@@ -101,25 +110,35 @@ def read_metadata_options(values: dict[str, str | None]) -> tuple[Metadata, dict
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @metadata_options
+@click.option("--format", "input_format", type=click.Choice(FORMATS),
+              help="Read every input as this: text (front matter allowed), html, or jsonl (a feed, "
+              "one article a line). Default: by file suffix; text for standard input.")
+@click.option("--encoding", help="Decode inputs with this encoding instead of detecting it (e.g. cp1251).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], **values: str | None) -> None:
-    """Add articles (files, or folders searched for .txt and .md) to the store.
+def ingest(ctx: click.Context, paths: tuple[str, ...], input_format: str | None, encoding: str | None,
+           **values: str | None) -> None:
+    """Add articles to the store: text files (.txt, .md), saved web pages (.html, .htm),
+    JSON Lines feeds (.jsonl), folders searched for the first two, or - for standard input.
 
-    Metadata comes from, highest first: these options, front matter at the top of each file
-    (key: value lines between --- lines), the --manifest, and for the outlet only a guess
-    from the text ("Credit: RT News"). An unchanged article is skipped; a changed one has
-    its quotations replaced.
+    Metadata comes from, highest first: these options, the article's own (front matter at
+    the top of a text file, the markup of a page, the fields of a feed line), the --manifest,
+    and for the outlet only a guess from the text ("Credit: RT News"). An unchanged article
+    is skipped; a changed one has its quotations replaced.
 
     \b
     Example:
         quotecheck ingest fixtures/articles
-        quotecheck ingest --outlet Reuters --date 2021-01-05 story.txt
+        quotecheck ingest --outlet Reuters --date 2021-01-05 story.txt saved-page.html
+        curl -s https://example.org/feed.jsonl | quotecheck ingest --format jsonl -
     """
     options, manifest = read_metadata_options(values)
+    if encoding is not None and not is_known_encoding(encoding):
+        raise InputError(f"--encoding: unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1, cp1251)")
     try:
         files = collect_paths(paths)
     except SourceError as error:
         raise InputError(str(error)) from None
+    reading = {"input_format": input_format, "encoding": encoding, "stdin": click.get_binary_stream("stdin")}
     store = open_store(ctx)
     err = render.console(stderr=True)
 
@@ -132,15 +151,16 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], **values: str | None) -> 
             TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
             console=err, transient=True,
         ) as progress:
-            task = progress.add_task("ingest", total=len(files))
+            feeds = any((input_format or format_of(path)) == JSONL for path in files)
+            task = progress.add_task("ingest", total=None if feeds else len(files))  # a feed: many articles
 
             def advance(result: FileResult) -> None:
                 report_failure(result)
                 progress.advance(task)
 
-            report = ingest_files(store, files, options=options, manifest=manifest, on_file=advance)
+            report = ingest_files(store, files, options=options, manifest=manifest, on_file=advance, **reading)
     else:
-        report = ingest_files(store, files, options=options, manifest=manifest, on_file=report_failure)
+        report = ingest_files(store, files, options=options, manifest=manifest, on_file=report_failure, **reading)
     store.close()
     click.echo(report.summary())
     if report.failed:

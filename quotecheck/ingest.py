@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .extract import extract
 from .models import Article, Metadata
@@ -54,10 +55,17 @@ def ingest_files(
     options: Metadata = NO_METADATA,
     manifest: dict[str, Metadata] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    input_format: str | None = None,
+    encoding: str | None = None,
+    stdin: BinaryIO | None = None,
 ) -> IngestReport:
-    """Ingest each file; a file that cannot be read is reported and the others go on."""
+    """Ingest each file (a feed: each line); one that cannot be read is reported and the
+    others go on. `input_format`, `encoding` and `stdin` are read_articles'."""
     report = IngestReport()
-    for path, article in read_articles(paths, options=options, manifest=manifest):
+    reading = read_articles(
+        paths, options=options, manifest=manifest, input_format=input_format, encoding=encoding, stdin=stdin
+    )
+    for path, article in reading:
         if isinstance(article, SourceError):
             result = FileResult(str(path), "failed", error=str(article))
         else:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# How an article's outlet became known, highest precedence first.
-OUTLET_SOURCES = ("option", "front matter", "manifest", "guessed")
+# How an article's outlet became known, highest precedence first: an option, the article's
+# own metadata (front matter of a text file, an HTML page's markup, a feed line's fields), a
+# manifest, or a guess from the text.
+OUTLET_SOURCES = ("option", "front matter", "html", "feed", "manifest", "guessed")
 
 # Kinds of quotation (see quotes.py for how each is decided).
 DIRECT = "direct"

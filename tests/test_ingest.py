@@ -199,15 +199,15 @@ def _unreadable(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setattr(pathlib.Path, "open", guarded_open)
 
 
-def test_unreadable_file_is_one_line_exit_2_and_nothing_written(run, write_article, db_path, monkeypatch):
+def test_unreadable_file_is_one_line_exit_2_and_the_rest_is_ingested(run, write_article, db_path, monkeypatch):
     write_article("news/a.txt", HELLO)
     write_article("news/secret.txt", HELLO)
     _unreadable(monkeypatch, "secret.txt")
     result = run("ingest", "news")
     assert result.exit_code == 2
     assert result.stderr == "Error: news/secret.txt: cannot read (Permission denied)\n"
-    assert result.stdout == ""
-    assert not db_path.exists()
+    assert (summary(result.stdout)["added"], summary(result.stdout)["failed"]) == (1, 1)
+    assert rows(db_path, "select path from articles") == [("news/a.txt",)]
 
 
 def test_unreadable_file_into_an_existing_store_leaves_it_unchanged(run, write_article, db_path, monkeypatch):
@@ -227,7 +227,7 @@ def test_unusable_files_fail_one_line_each_and_the_rest_is_ingested(run, write_a
     write_article("news/empty.txt", "")
     write_article("news/blank.md", " \n\n\t\n")
     (tmp_path / "news" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (tmp_path / "news" / "latin1.txt").write_bytes("“Olé,” he said.".encode("cp1252"))
+    (tmp_path / "news" / "truncated.txt").write_bytes("“Olé,” he said. “Où?”".encode()[:-1])
     write_article("news/late.txt", HELLO, {"date": "soon"})
     write_article("news/z.txt", "“Last one,” he said.\n")
     result = run("ingest", "news")
@@ -238,7 +238,7 @@ def test_unusable_files_fail_one_line_each_and_the_rest_is_ingested(run, write_a
     assert any("news/empty.txt: empty file" in line for line in errors)
     assert any("news/blank.md: empty file" in line for line in errors)
     assert any("news/image.txt" in line and "binary" in line for line in errors)
-    assert any("news/latin1.txt: not UTF-8" in line for line in errors)
+    assert any("news/truncated.txt: truncated" in line for line in errors)
     assert any("news/late.txt: front matter: 'soon' is not an ISO date" in line for line in errors)
     figures = summary(result.stdout)
     assert (figures["added"], figures["failed"]) == (2, 5)
@@ -256,7 +256,7 @@ def test_error_lines_show_file_names_literally(run, write_article):
 # -- folders, summary, progress ----------------------------------------------------------------------
 
 
-def test_folder_ingest_finds_txt_and_md_recursively_and_ignores_other_files(run, write_article, tmp_path, db_path):
+def test_folder_ingest_finds_text_and_html_recursively_and_ignores_other_files(run, write_article, tmp_path, db_path):
     write_article("news/a.txt", HELLO)
     write_article("news/deep/er/b.md", HELLO)
     write_article("news/deep/C.TXT", HELLO)
@@ -266,9 +266,9 @@ def test_folder_ingest_finds_txt_and_md_recursively_and_ignores_other_files(run,
     (tmp_path / "news" / "image.png").write_bytes(b"\x89PNG\x00")
     result = run("ingest", "news")
     assert result.exit_code == 0, result.output
-    assert summary(result.stdout)["added"] == 3
+    assert summary(result.stdout)["added"] == 4
     assert rows(db_path, "select path from articles order by path") == [
-        ("news/a.txt",), ("news/deep/C.TXT",), ("news/deep/er/b.md",),
+        ("news/a.txt",), ("news/deep/C.TXT",), ("news/deep/er/b.md",), ("news/deep/page.html",),
     ]
 
 

@@ -365,12 +365,12 @@ def test_crlf_input_reads_like_lf(layout, write_article):
     assert crlf.metadata.outlet == "RT News"
 
 
-def test_utf8_bom_is_dropped_and_other_encodings_are_refused():
+def test_utf8_bom_is_dropped_and_errors_name_the_file():
     assert decode("\ufeff---\noutlet: RT\n---\nBody".encode(), name="a.txt") == "---\noutlet: RT\n---\nBody"
-    with pytest.raises(SourceError, match=r"^a\.txt: not UTF-8"):
-        decode("“Olé”".encode("cp1252"), name="a.txt")
-    with pytest.raises(SourceError, match=r"^a\.txt: looks like a binary file"):
+    with pytest.raises(SourceError, match=r"^a\.txt: a binary file \(a ZIP archive"):
         decode(b"PK\x03\x04\x00\x00", name="a.txt")
+    with pytest.raises(SourceError, match=r"^a\.txt: looks like a binary file"):
+        decode(b"\x00\x01\x02\x03 data", name="a.txt")
 
 
 def test_text_is_nfc_normalized_so_offsets_agree_with_what_is_stored():
@@ -395,5 +395,5 @@ def test_a_file_named_twice_or_inside_a_named_folder_is_collected_once(write_art
 def test_folder_without_articles_is_an_error(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "notes.pdf").write_bytes(b"%PDF")
-    with pytest.raises(SourceError, match=r"empty: no \.txt or \.md files"):
+    with pytest.raises(SourceError, match=r"empty: no \.txt, \.md, \.html or \.htm files"):
         collect_paths([tmp_path / "empty"])
