@@ -223,6 +223,9 @@ _AKA_ALIAS = re.compile(
     rf"(?P<full>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,6}})\s+\((?:aka|a\.k\.a\.?|known\s+as|also\s+known\s+as)\s+"
     rf"(?P<alias>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,3}})\)"
 )
+# What both alias patterns need after the full name: a space and an opening parenthesis, then a
+# capital or "aka", "a.k.a.", "known as", "also known as". Articles without it skip both scans.
+_ALIAS_HINT = re.compile(r"\s\((?:[A-Z]|aka|a\.k\.a|known|also)")
 _SENTENCE_END = re.compile(r"[.!?…]+[\s]+(?=[\"“‘'«„A-ZÀ-ÖØ-Þ0-9])")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "gov", "sen", "rep", "lt", "col",
                   "capt", "sgt", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
@@ -282,7 +285,10 @@ class ArticleNames:
         # distinct names with their folded tokens and how often each is mentioned
         self._names: dict[tuple[str, ...], tuple[list[str], int]] = {}
         for mention in self.mentions:
-            folded, count = self._names.get(mention.tokens, ([fold(t) for t in mention.tokens], 0))
+            if mention.tokens in self._names:
+                folded, count = self._names[mention.tokens]
+            else:
+                folded, count = [fold(t) for t in mention.tokens], 0
             self._names[mention.tokens] = (folded, count + 1)
         # folded token -> the distinct names holding it, in order of first mention
         self._names_with: dict[str, list[tuple[str, ...]]] = {}
@@ -291,7 +297,7 @@ class ArticleNames:
                 self._names_with.setdefault(token, []).append(name)
         self._starts = [mention.start for mention in self.mentions]  # mentions are in text order
         self._fullest: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._person: dict[Mention, bool] = {}
+        self._person: dict[int, bool] = {}  # by the mention's start: one mention per start
 
     def fullest(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """The longest name in the article that contains `tokens` (accents and case folded); of
@@ -318,9 +324,9 @@ class ArticleNames:
         """A person's name rather than a place's or an organisation's: no place or organisation
         word in it, and two names or more, a personal title, a speech verb after it, a fuller
         form elsewhere in the article, or a verb after it."""
-        if mention not in self._person:
-            self._person[mention] = self._is_person(mention)
-        return self._person[mention]
+        if mention.start not in self._person:
+            self._person[mention.start] = self._is_person(mention)
+        return self._person[mention.start]
 
     def _is_person(self, mention: Mention) -> bool:
         if any(fold(token) in _NOT_PERSON_WORDS for token in mention.tokens):
@@ -590,7 +596,7 @@ def find_mentions(masked: str) -> ArticleNames:
             continue
         mentions.append(Mention(match.start(), match.end(), tokens, titles, masked))
     aliases = {}
-    for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS):
+    for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS) if _ALIAS_HINT.search(masked) else ():
         for match in pattern.finditer(masked):
             full, _ = name_tokens(match.group("full"))
             if full:
