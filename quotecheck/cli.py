@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -45,7 +46,21 @@ class InputError(click.ClickException):
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class StoreGroup(click.Group):
+    """Turns an SQLite error raised while a command uses the store (a store damaged after it
+    was opened, or one locked for longer than the busy timeout) into one line and exit 2."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as error:
+            db_path = (ctx.obj or {}).get("db_path", "the store")
+            damaged = "malformed" in str(error) or "not a database" in str(error)
+            hint = "; the store is damaged: restore it from a backup" if damaged else ""
+            raise InputError(f"{db_path}: {error}{hint}") from None
+
+
+@click.group(cls=StoreGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(version("quotecheck"), "--version", prog_name="quotecheck")
 @click.option(
     "--db",
