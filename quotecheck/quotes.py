@@ -20,12 +20,17 @@ from .models import DIRECT, FRAGMENT, SCARE
 DOUBLE_MARKS = "\"“”„‟«»〝〞＂"
 SINGLE_MARKS = "'‘’‚‛‹›"
 ALL_MARKS = DOUBLE_MARKS + SINGLE_MARKS
+_MARK = re.compile(f"[{re.escape(ALL_MARKS)}]")
+_DOUBLE_MARK = re.compile(f"[{re.escape(DOUBLE_MARKS)}]")
 
 # Marks that open or close unless their surroundings say otherwise.
 _OPENING = "“„‟«‘‚‛‹〝"
 _CLOSING = "”»’›〞"
 _OPEN_PUNCT = "([{<—–-/:;,"
 _CLOSE_PUNCT = ".,;:!?)]}>…—–-/*"
+
+_WORD_CHAR = re.compile(r"\w")
+_LINE = re.compile(r"[^\n]+")
 
 # A quotation longer than this inside one paragraph is kept but marked suspect.
 MAX_QUOTATION_CHARS = 2000
@@ -105,7 +110,7 @@ def _is_plural_possessive(text: str, i: int, paragraph_end: int) -> bool:
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each line with text in it."""
     spans = []
-    for match in re.finditer(r"[^\n]+", text):
+    for match in _LINE.finditer(text):
         if match.group().strip():
             spans.append((match.start(), match.end()))
     return spans
@@ -132,10 +137,8 @@ def find_spans(text: str) -> list[Span]:
         if carried is not None and first_mark is not None:
             stack.append((carried, True))
         carried = None
-        for i in range(p_start, p_end):
-            mark = text[i]
-            if mark not in ALL_MARKS:
-                continue
+        for found in _MARK.finditer(text, p_start, p_end):
+            i, mark = found.start(), found.group()
             if i == first_mark and stack and stack[0][0] < p_start:
                 continue  # the re-opening mark of a continued quotation
             role = mark_role(text, i)
@@ -166,7 +169,7 @@ def find_spans(text: str) -> list[Span]:
                 carried = open_at
             else:
                 spans.append(Span(open_at, None, open_at + 1, p_end, True, 0))
-    spans = [span for span in spans if re.search(r"\w", text[span.start : span.end])]
+    spans = [span for span in spans if _WORD_CHAR.search(text, span.start, span.end)]
     spans.sort(key=lambda span: (span.open_at, -span.end))
     return _with_depths(spans)
 
@@ -178,7 +181,7 @@ def _continues(text: str, p_end: int, following: list[tuple[int, int]]) -> bool:
     for start, end in following:
         if text[previous_end:start].count("\n") > 2 or _opens_with_mark(text, start, end) is None:
             return False
-        if any(text[i] in DOUBLE_MARKS and mark_role(text, i) == CLOSE for i in range(start + 1, end)):
+        if any(mark_role(text, found.start()) == CLOSE for found in _DOUBLE_MARK.finditer(text, start + 1, end)):
             return True
         previous_end = end
     return False
