@@ -125,7 +125,7 @@ CREATE TRIGGER "quotes_ad" AFTER DELETE ON "quotes" BEGIN
   INSERT INTO "quotes_fts" ("quotes_fts", rowid, "text") VALUES('delete', old.rowid, old."text");
 END;
 
-CREATE TRIGGER "quotes_au" AFTER UPDATE ON "quotes" BEGIN
-  INSERT INTO "quotes_fts" ("quotes_fts", rowid, "text") VALUES('delete', old.rowid, old."text");
-  INSERT INTO "quotes_fts" (rowid, "text") VALUES (new.rowid, new."text");
-END;
+CREATE TRIGGER "quotes_au" after update of "text" on "quotes" begin
+  insert into quotes_fts (quotes_fts, rowid, text) values ('delete', old.rowid, old.text);
+  insert into quotes_fts (rowid, text) values (new.rowid, new.text);
+end;

@@ -106,3 +106,11 @@ def m003_clusters(db: Database) -> None:
     db["quotes"].add_column("diff", str)
     db["quotes"].create_index(["cluster_id"])
     db["quotes"].enable_fts(["text"], create_triggers=True, tokenize="porter")
+    # Re-index a quotation only when its text changes, not when its cluster does.
+    db.execute("drop trigger quotes_au")
+    db.execute(
+        """create trigger "quotes_au" after update of "text" on "quotes" begin
+  insert into quotes_fts (quotes_fts, rowid, text) values ('delete', old.rowid, old.text);
+  insert into quotes_fts (rowid, text) values (new.rowid, new.text);
+end"""
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -77,11 +78,23 @@ class Token(NamedTuple):
 
 
 def tokens(text: str) -> list[Token]:
-    """The words of `text` with their printed form, aligned one to one with `words(text)`.
+    """The words of `text` with their printed form, aligned one to one with `words(text)`."""
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """The words of `text` with their printed form (see `tokens`); cached, as one reference
+    version is compared with every variant of its cluster.
 
     Folding works character by character (accents, case and apostrophes never depend on the
     neighbouring characters), so each folded word maps back to the characters it came from.
     """
+    if text.isascii():  # folding keeps every character in place: match on the lower-cased text
+        return tuple(
+            Token(text[m.start() : m.end()], _SPELLINGS.get(m.group(), m.group()))
+            for m in _WORD.finditer(text.lower())
+        )
     folded_chars: list[str] = []
     source: list[int] = []
     for index, char in enumerate(text):
@@ -89,7 +102,7 @@ def tokens(text: str) -> list[Token]:
             folded_chars.append(folded_char)
             source.append(index)
     folded = "".join(folded_chars)
-    return [
+    return tuple(
         Token(text[source[m.start()] : source[m.end() - 1] + 1], _SPELLINGS.get(m.group(), m.group()))
         for m in _WORD.finditer(folded)
-    ]
+    )

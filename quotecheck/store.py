@@ -14,7 +14,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from .clusters import Cluster, QuoteRecord
-from .matching import word_diff
 from .migrations import known_names, migrations
 from .models import Article, Quotation
 from .normalize import fold
@@ -259,32 +258,31 @@ class Store:
         """Store described clusters (and their members' relations) and drop every other stored
         cluster not in `keep`, in one transaction."""
         with self.db.atomic():
-            written = set()
-            for cluster in clusters:
-                written.add(cluster.id)
-                self.db["clusters"].upsert(
-                    {
-                        "id": cluster.id,
-                        "speaker": cluster.speaker,
-                        "reference_quote_id": cluster.reference_id,
-                        "reference_text": cluster.reference_text,
-                        "first_quote_id": cluster.first_id,
-                        "first_published": cluster.first_published,
-                        "first_outlet": cluster.first_outlet,
-                        "quotations": cluster.quotations,
-                        "versions": cluster.versions,
-                        "outlets": cluster.outlets,
-                    },
-                    pk="id",
-                )
-                self.db.conn.executemany(
-                    "update quotes set cluster_id = ?, relation = ?, similarity = ?, diff = ? where id = ?",
-                    [
-                        (cluster.id, m.relation, round(m.similarity, 1),
-                         json.dumps(word_diff(m.text, cluster.reference_text), ensure_ascii=False), m.quote_id)
-                        for m in cluster.members
-                    ],
-                )
+            clusters = list(clusters)
+            written = {cluster.id for cluster in clusters}
+            self.db.conn.executemany(
+                "insert into clusters (id, speaker, reference_quote_id, reference_text, first_quote_id, "
+                "first_published, first_outlet, quotations, versions, outlets) values (?,?,?,?,?,?,?,?,?,?) "
+                "on conflict(id) do update set speaker = excluded.speaker, "
+                "reference_quote_id = excluded.reference_quote_id, reference_text = excluded.reference_text, "
+                "first_quote_id = excluded.first_quote_id, first_published = excluded.first_published, "
+                "first_outlet = excluded.first_outlet, quotations = excluded.quotations, "
+                "versions = excluded.versions, outlets = excluded.outlets",
+                [
+                    (c.id, c.speaker, c.reference_id, c.reference_text, c.first_id, c.first_published,
+                     c.first_outlet, c.quotations, c.versions, c.outlets)
+                    for c in clusters
+                ],
+            )
+            self.db.conn.executemany(
+                "update quotes set cluster_id = ?, relation = ?, similarity = ?, diff = ? where id = ?",
+                [
+                    (cluster.id, m.relation, round(m.similarity, 1),
+                     json.dumps(m.changes, ensure_ascii=False), m.quote_id)
+                    for cluster in clusters
+                    for m in cluster.members
+                ],
+            )
             live = keep | written
             stale = [cid for (cid,) in self.db.execute("select id from clusters") if cid not in live]
             for cid in stale:

@@ -7,11 +7,10 @@ candidates with the same containment measure the clustering uses.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from .clusters import Clustering, describe
-from .matching import Folded, containment, similarity
+from .matching import Folded, containment, similarity, word_diff
 from .normalize import fold, words
 from .store import Store
 
@@ -98,8 +97,8 @@ def cluster_report(store: Store, cluster_id: int) -> dict | None:
                 "similarity": row["similarity"],
                 "text": row["text"],
                 "diff": [
-                    {"op": op, "reference": list(reference), "variant": list(variant)}
-                    for op, reference, variant in json.loads(row["diff"] or "[]")
+                    {"op": step.op, "reference": list(step.reference_words), "variant": list(step.variant_words)}
+                    for step in word_diff(row["text"], cluster["reference_text"])
                 ],
             }
         )
