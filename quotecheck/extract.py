@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from .models import Article, Quotation
 from .quotes import Span, find_spans, kind_of
-from .speakers import attribute, mask_quotations, sentence_bounds
+from .speakers import attribute, mask_quotations, sentence_bounds, sentence_of
 
 # Context kept with each quotation: the sentence around it, cut to this many characters.
 SENTENCE_CHARS = 600
@@ -27,9 +27,10 @@ def extract_text(text: str, known_speakers: Mapping[str, str] | None = None) -> 
     masked = mask_quotations(text, spans)
     sentences = sentence_bounds(masked, text, spans)
     attributions = attribute(text, spans, known_speakers, masked=masked, sentences=sentences)
+    starts = [start for start, _ in sentences]
     quotations = []
     for span, attribution in zip(spans, attributions, strict=True):
-        s_start, s_end = _sentence_around(sentences, span)
+        s_start, s_end = _sentence_around(sentences, starts, span)
         kind = kind_of(text, span, woven=_is_woven(masked, span, s_start), attributed=bool(attribution.speaker))
         keeps_speaker = kind != "scare"
         quotations.append(
@@ -47,9 +48,11 @@ def extract_text(text: str, known_speakers: Mapping[str, str] | None = None) -> 
     return quotations
 
 
-def _sentence_around(sentences: list[tuple[int, int]], span: Span) -> tuple[int, int]:
-    start = next((s for s, e in sentences if s <= span.open_at < e), 0)
-    end = next((e for s, e in sentences if s < span.end <= e), span.end)
+def _sentence_around(sentences: list[tuple[int, int]], starts: list[int], span: Span) -> tuple[int, int]:
+    """From the start of the sentence holding the opening mark to the end of the sentence
+    holding the quotation's last character (the sentences cover the text end to end)."""
+    start = sentences[sentence_of(starts, span.open_at)][0]
+    end = sentences[sentence_of(starts, span.end - 1)][1]
     return start, max(end, span.end)
 
 

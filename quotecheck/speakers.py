@@ -364,17 +364,23 @@ def mask_quotations(text: str, spans: list[Span]) -> str:
     return "".join(chars)
 
 
+_NEWLINE = re.compile(r"\n")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")  # searched up to a sentence end: the word before it
+_CAPITAL = re.compile(r"[A-Z]")
+_NEW_SENTENCE_AFTER = re.compile(r"\s+[\"“‘«„A-ZÀ-ÖØ-Þ]")
+
+
 def sentence_bounds(masked: str, text: str, spans: list[Span]) -> list[tuple[int, int]]:
     """(start, end) of each sentence, quotation-aware: a quotation ending with a full stop closes
     the sentence unless an attribution follows it."""
     cuts = set()
-    for match in re.finditer(r"\n", masked):
+    for match in _NEWLINE.finditer(masked):
         cuts.add(match.end())
     for match in _SENTENCE_END.finditer(masked):
-        word = re.search(r"([\w.]+)$", masked[max(0, match.start() - 40) : match.start()])
+        word = _WORD_BEFORE.search(masked, max(0, match.start() - 40), match.start())
         if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
             continue
-        if word and re.fullmatch(r"[A-Z]", word.group(1)):
+        if word and _CAPITAL.fullmatch(word.group(1)):
             continue  # an initial: J. Smith
         cuts.add(match.end())
     for span in spans:
@@ -383,7 +389,7 @@ def sentence_bounds(masked: str, text: str, spans: list[Span]) -> list[tuple[int
         inner = text[span.start : span.end].rstrip()
         if inner.endswith((".", "!", "?", "…")):
             rest = masked[span.close_at + 1 : span.close_at + 1 + MAX_AFTER_CHARS]
-            if re.match(r"\s+[\"“‘«„A-ZÀ-ÖØ-Þ]", rest) and not _short_attribution(rest):
+            if _NEW_SENTENCE_AFTER.match(rest) and not _short_attribution(rest):
                 cuts.add(span.close_at + 1 + len(rest) - len(rest.lstrip()))
     bounds = []
     start = 0
@@ -727,6 +733,7 @@ def attribute(
         masked = mask_quotations(text, spans)
     if sentences is None:
         sentences = sentence_bounds(masked, text, spans)
+    starts = [start for start, _ in sentences]
     resolver = Resolver(find_mentions(masked), known or {}, masked)
     results: list[Attribution] = []
     outer: list[tuple[Span, Attribution]] = []
@@ -741,7 +748,7 @@ def attribute(
             outer.append((span, results[-1]))
             sentence_of_result.append(None)
             continue
-        index = _sentence_of(sentences, span.open_at)
+        index = sentence_of(starts, span.open_at)
         s_start, s_end = sentences[index]
         mention, how = _mention_for(masked, span, s_start, s_end)
         speaker = resolver.resolve(mention, span.open_at, s_start) if mention else None
@@ -765,11 +772,10 @@ def attribute(
     return results
 
 
-def _sentence_of(sentences: list[tuple[int, int]], position: int) -> int:
-    for index, (start, end) in enumerate(sentences):
-        if start <= position < end:
-            return index
-    return len(sentences) - 1
+def sentence_of(starts: list[int], position: int) -> int:
+    """Index of the sentence holding `position` (the last one past the end), given the starts of
+    the sentences from sentence_bounds, which follow one another from 0 to the end."""
+    return bisect.bisect_right(starts, position) - 1
 
 
 def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str | None, str]:
