@@ -11,8 +11,10 @@ The order is deterministic, so a file always reads the same way:
    never re-read as another encoding (that is how mojibake is made);
 6. Windows-1252 (a superset of the printable Latin-1), when the result looks like text in a
    Latin script: no control characters, not mostly accented letters, no symbols inside words;
-7. otherwise charset-normalizer's best guess (it finds Windows-1251 Cyrillic or
-   Windows-1250 Polish where step 6 would garble them); failing that, an error.
+7. otherwise charset-normalizer's best guess, when it recognises a language in the result (it
+   finds Windows-1251 Russian or Windows-1250 Polish where step 6 would garble them; without a
+   language, a short text or random bytes, its guesses are often garbage); failing that, an
+   error that says to save the file as UTF-8 or name the encoding.
 
 charset-normalizer is only the last step: on short Western texts it prefers Windows-1250 and
 garbles Portuguese or Icelandic letters that step 6 reads right.
@@ -218,6 +220,8 @@ def _charset_normalizer_guess(data: bytes) -> str | None:
     best = from_bytes(data).best()
     if best is None or codecs.lookup(best.encoding).name in _WESTERN:
         return None  # step 6 already found Western readings implausible
+    if best.coherence <= 0:
+        return None  # no language recognised in the result: a guess at random bytes, or too short
     text = str(best)
     if _CONTROL_CHAR.search(text) or _SYMBOL_IN_WORD.search(text):
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from .models import Metadata
 
@@ -63,17 +64,19 @@ def read_page(html: str) -> Page:
     if not text.strip():
         raise PageError("no article text found in the page")
     site = _clean(document.sitename)
-    host = _clean(document.hostname)
+    url = _clean(document.url)
+    hosts = {host.lower() for host in (document.hostname, urlparse(url or "").hostname) if host}
+    hosts |= {host.removeprefix("www.") for host in hosts}
     return Page(
         text=text,
         metadata=Metadata(
             outlet=site,
             published=_clean(document.date),
-            url=_clean(document.url),
+            url=url,
             title=_clean(document.title),
             lang=lang,
         ),
-        site_name_is_host=bool(site and host and site.lower() == host.lower()),
+        site_name_is_host=bool(site and site.lower() in hosts),
     )
 
 
