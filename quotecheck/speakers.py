@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -224,8 +224,10 @@ _AKA_ALIAS = re.compile(
     rf"(?P<alias>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,3}})\)"
 )
 # What both alias patterns need after the full name: a space and an opening parenthesis, then a
-# capital or "aka", "a.k.a.", "known as", "also known as". Articles without it skip both scans.
-_ALIAS_HINT = re.compile(r"\s\((?:[A-Z]|aka|a\.k\.a|known|also)")
+# capital or "aka", "a.k.a.", "known as", "also known as".
+_ALIAS_HINT = re.compile(r"\s(?P<paren>\()(?:[A-Z]|aka|a\.k\.a|known|also)")
+# The last character before `endpos` that cannot stand in a full name (names, spaces, ’ ' -).
+_NOT_IN_NAME = re.compile(r"[^\w’'\-\s][\w’'\-\s]*\Z")
 _SENTENCE_END = re.compile(r"[.!?…]+[\s]+(?=[\"“‘'«„A-ZÀ-ÖØ-Þ0-9])")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "gov", "sen", "rep", "lt", "col",
                   "capt", "sgt", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
@@ -602,12 +604,46 @@ def find_mentions(masked: str) -> ArticleNames:
             continue
         mentions.append(Mention(match.start(), match.end(), tokens, titles, masked))
     aliases = {}
-    for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS) if _ALIAS_HINT.search(masked) else ():
-        for match in pattern.finditer(masked):
+    for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS):
+        for match in _alias_matches(pattern, masked):
             full, _ = name_tokens(match.group("full"))
             if full:
                 aliases[fold(match.group("alias"))] = " ".join(full)
     return ArticleNames(mentions, aliases)
+
+
+def _alias_matches(pattern: re.Pattern[str], masked: str) -> Iterator[re.Match[str]]:
+    """The matches of an alias pattern (_ACRONYM_ALIAS, _AKA_ALIAS) in `masked`, the same as
+    pattern.finditer(masked), found by looking only around the parentheses that can open an
+    alias rather than trying the pattern at every capital of the article.
+
+    A match is a full name (name characters and spaces only), spaces, "(", the alias (no
+    parenthesis in it) and ")": so it lies between the last character before its "(" that
+    cannot stand in a name and the first ")" after it, and no other "(" lies between them.
+    """
+    for hint in _ALIAS_HINT.finditer(masked):
+        paren = hint.start("paren")
+        close = masked.find(")", paren)
+        if close < 0 or masked.find("(", paren + 1, close) >= 0:
+            continue
+        match = pattern.search(masked, _name_stretch_start(masked, paren), close + 1)
+        if match:
+            yield match
+
+
+# How far back _name_stretch_start looks at a time.
+_LOOK_BACK_CHARS = 256
+
+
+def _name_stretch_start(text: str, end: int) -> int:
+    """Where the run of name characters and spaces that ends at `end` begins."""
+    low = end
+    while low > 0:
+        low = max(0, low - _LOOK_BACK_CHARS)
+        barrier = _NOT_IN_NAME.search(text, low, end)
+        if barrier:
+            return barrier.start() + 1
+    return 0
 
 
 @dataclass
