@@ -74,7 +74,7 @@ def ingest_files(
         report.results.append(result)
         if on_file is not None:
             on_file(result)
-    if report.count(ADDED) or report.count(UPDATED) or store.unclustered():
+    if report.count(ADDED) or report.count(UPDATED) or store.unclustered_ids():
         report.clusters = update_clusters(store)
     return report
 

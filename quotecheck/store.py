@@ -24,6 +24,26 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 ADDED, UPDATED, SKIPPED = "added", "updated", "skipped"
 
 
+# Seconds a write waits for another process's write to finish (two ingests into one store).
+BUSY_TIMEOUT = 30
+
+
+class _ImmediateConnection(sqlite3.Connection):
+    """A connection whose explicit transactions take the write lock when they begin.
+
+    sqlite-utils' atomic() begins with a plain (deferred) BEGIN. A deferred transaction that
+    reads and then writes cannot wait for another writer: once that writer has committed,
+    SQLite answers "database is locked" at once, busy timeout or not, since the reader's
+    snapshot is stale. BEGIN IMMEDIATE waits up to the busy timeout instead, so concurrent
+    ingests into one store take turns. Every explicit transaction here is a write.
+    """
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        if sql.strip().rstrip(";").strip().upper() == "BEGIN":
+            sql = "BEGIN IMMEDIATE"
+        return super().execute(sql, parameters)
+
+
 class StoreError(Exception):
     """The store cannot be used; the message names the file and the problem."""
 
@@ -75,7 +95,7 @@ class Store:
                 except OSError as error:
                     raise StoreError(f"{path}: cannot create store ({error.strerror or error})") from None
         try:
-            connection = sqlite3.connect(path, timeout=30)
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, factory=_ImmediateConnection)
         except sqlite3.Error as error:
             raise StoreError(f"{path}: cannot open store ({error})") from None
         store = cls(Database(connection), path)
@@ -105,11 +125,16 @@ class Store:
             raise StoreError(f"{self.path}: an SQLite database but not a quotecheck store; refusing to touch it")
 
     def _migrate(self) -> None:
-        """Apply pending migrations; a current store is not written to."""
-        if migrations.pending(self.db):
-            migrations.apply(self.db)
-        if self.schema_version != len(known_names()):
-            self.db.execute(f"PRAGMA user_version = {len(known_names())}")
+        """Apply pending migrations; a current store is not written to. The check is made
+        again inside one write transaction, so that two processes opening a new store at once
+        take turns and the second finds nothing left to do."""
+        if not migrations.pending(self.db) and self.schema_version == len(known_names()):
+            return
+        with self.db.atomic():
+            if migrations.pending(self.db):
+                migrations.apply(self.db)
+            if self.schema_version != len(known_names()):
+                self.db.execute(f"PRAGMA user_version = {len(known_names())}")
 
     @property
     def schema_version(self) -> int:
@@ -228,35 +253,52 @@ class Store:
             )
         ]
 
-    def unclustered(self) -> int:
-        """Quotations waiting for a cluster (scare quotes never get one)."""
-        return self.db.execute(
-            "select count(*) from quotes where cluster_id is null and kind != 'scare'"
-        ).fetchone()[0]
+    def unclustered_ids(self) -> list[int]:
+        return [row[0] for row in self.db.execute(
+            "select id from quotes where cluster_id is null and kind != 'scare' order by id"
+        )]
 
-    def cluster_records(self) -> list[QuoteRecord]:
-        """Every quotation as the clustering sees it, in ingest order."""
+    def clustered_count(self) -> int:
+        return self.db.execute("select count(*) from quotes where cluster_id is not null").fetchone()[0]
+
+    def cluster_records(self, ids: Iterable[int] | None = None) -> list[QuoteRecord]:
+        """Quotations as the clustering sees them (all of them, or those with `ids`), by id."""
+        sql = (
+            "select q.id, q.speaker, q.text, a.published, q.id, a.outlet, q.kind "
+            "from quotes q join articles a on a.id = q.article_id"
+        )
+        if ids is None:
+            rows = list(self.db.execute(sql + " order by q.id"))
+        else:
+            rows = []
+            wanted = list(ids)
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows += self.db.execute(sql + f" where q.id in ({','.join('?' * len(chunk))})", chunk)
+            rows.sort()
         return [
             QuoteRecord(id=row[0], speaker=row[1], text=row[2], published=row[3], order=row[4],
                         outlet=row[5], kind=row[6])
-            for row in self.db.execute(
-                "select q.id, q.speaker, q.text, a.published, q.id, a.outlet, q.kind "
-                "from quotes q join articles a on a.id = q.article_id order by q.id"
-            )
+            for row in rows
         ]
 
-    def stored_clusters(self) -> dict[int, list[int]]:
-        """Cluster id -> its quotation ids, as stored."""
+    def stored_clusters(self, cluster_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+        """Cluster id -> its quotation ids, as stored (all clusters, or those of `cluster_ids`)."""
+        sql = "select id, cluster_id from quotes where cluster_id is not null"
+        params: list[int] = []
+        if cluster_ids is not None:
+            params = sorted(cluster_ids)
+            if not params:
+                return {}
+            sql += f" and cluster_id in ({','.join('?' * len(params))})"
         groups: dict[int, list[int]] = {}
-        for quote_id, cluster_id in self.db.execute(
-            "select id, cluster_id from quotes where cluster_id is not null order by id"
-        ):
+        for quote_id, cluster_id in self.db.execute(sql + " order by id", params):
             groups.setdefault(cluster_id, []).append(quote_id)
         return groups
 
-    def write_clusters(self, clusters: Iterable[Cluster], keep: set[int]) -> None:
-        """Store described clusters (and their members' relations) and drop every other stored
-        cluster not in `keep`, in one transaction."""
+    def write_clusters(self, clusters: Iterable[Cluster], drop: set[int]) -> None:
+        """Store described clusters (and their members' relations) and drop the clusters `drop`
+        (their quotations not in a written cluster wait for the next clustering), in one transaction."""
         with self.db.atomic():
             clusters = list(clusters)
             written = {cluster.id for cluster in clusters}
@@ -283,9 +325,7 @@ class Store:
                     for m in cluster.members
                 ],
             )
-            live = keep | written
-            stale = [cid for (cid,) in self.db.execute("select id from clusters") if cid not in live]
-            for cid in stale:
+            for cid in sorted(drop - written):
                 self.db.execute(
                     "update quotes set cluster_id = null, relation = null, similarity = null, diff = null "
                     "where cluster_id = ?",
@@ -301,7 +341,14 @@ class Store:
         terms = sorted({word for word in query_words if word})
         if not terms:
             return []
-        match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+        found = self._search_clustered(" AND ".join(quoted), speaker, outlet, limit)
+        if len(found) < min(limit, ENOUGH_CANDIDATES) and len(terms) > 1:
+            # a typo or a changed word: any of the words will do, best ranked first
+            found += self._search_clustered(" OR ".join(quoted), speaker, outlet, limit)
+        return found
+
+    def _search_clustered(self, match: str, speaker: str | None, outlet: str | None, limit: int) -> list[tuple[int, str]]:
         sql = (
             "select q.cluster_id, q.text from quotes_fts f join quotes q on q.id = f.rowid "
             "join clusters c on c.id = q.cluster_id where quotes_fts match ?"
@@ -450,6 +497,10 @@ class Store:
         columns = [description[0] for description in cursor.description]
         for values in cursor:
             yield dict(zip(columns, values, strict=True))
+
+
+# A full-text search finding at least this many quotations with every word of the query is enough.
+ENOUGH_CANDIDATES = 50
 
 
 def _accents(name: str) -> int:

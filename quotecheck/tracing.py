@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .clusters import Clustering, describe
-from .matching import Folded, containment, similarity, word_diff
+from .matching import STOPWORDS, Folded, containment, similarity, word_diff
 from .normalize import fold, words
 from .store import Store
 
 #: How many full-text candidates `trace` scores before grouping them into clusters.
 TRACE_CANDIDATES = 400
+#: Waiting quotations beyond this share of the clustered ones: cluster the whole store again.
+FULL_REBUILD_SHARE = 0.2
+#: How many clustered quotations the full-text index proposes as neighbours of a new one.
+NEIGHBOUR_CANDIDATES = 100
 #: A cluster is traced when one of its versions contains the query at least this well (0-100).
 TRACE_THRESHOLD = 75.0
 
@@ -28,18 +32,42 @@ class ClusterUpdate:
 
 
 def update_clusters(store: Store, *, rebuild: bool = False) -> ClusterUpdate:
-    """Cluster every quotation of the store and write the clusters whose membership changed (all of
-    them with `rebuild`). The clustering is rebuilt from the stored quotations, so the result never
-    depends on the order in which articles came in."""
-    records = {record.id: record for record in store.cluster_records()}
-    groups = Clustering(records.values()).groups()
-    stored = store.stored_clusters()
+    """Bring the store's clusters up to date with its quotations.
+
+    With `rebuild`, or when the quotations waiting for a cluster are more than FULL_REBUILD_SHARE
+    of the store, every quotation is clustered from scratch: the canonical clustering, which never
+    depends on the order in which articles came in. Otherwise only the neighbourhood of the waiting
+    quotations is clustered again: they, the clustered quotations the full-text index finds for
+    them, and the other members of those quotations' clusters. That is what keeps ingesting one
+    article into a large store quick; `quotecheck recluster` gives the canonical clusters at any time.
+    """
+    waiting = store.unclustered_ids()
+    clustered = store.clustered_count()
+    if rebuild or len(waiting) > FULL_REBUILD_SHARE * max(clustered, 1):
+        return _recluster(store, store.cluster_records(), stored=store.stored_clusters(), rebuild=rebuild)
+    if not waiting:
+        return ClusterUpdate(len(store.stored_clusters()), 0, clustered)
+    neighbours = set()
+    for record in store.cluster_records(waiting):
+        content = [word for word in words(record.text) if word not in STOPWORDS]
+        neighbours |= {cid for cid, _ in store.search_clustered(content, limit=NEIGHBOUR_CANDIDATES)}
+    stored = store.stored_clusters(neighbours)
+    ids = set(waiting).union(*stored.values())
+    update = _recluster(store, store.cluster_records(sorted(ids)), stored=stored, rebuild=False)
+    return ClusterUpdate(len(store.stored_clusters()), update.changed, store.clustered_count())
+
+
+def _recluster(store: Store, records: list, *, stored: dict[int, list[int]], rebuild: bool) -> ClusterUpdate:
+    """Cluster `records`, write the clusters that changed (all with `rebuild`) and drop the
+    clusters of `stored` that no longer exist."""
+    by_id = {record.id: record for record in records}
+    groups = Clustering(records).groups()
     changed = [
-        describe([records[i] for i in ids], cluster_id=cid)
+        describe([by_id[i] for i in ids], cluster_id=cid)
         for cid, ids in groups.items()
         if rebuild or stored.get(cid) != ids
     ]
-    store.write_clusters(changed, keep=set(groups))
+    store.write_clusters(changed, drop=set(stored) - set(groups))
     return ClusterUpdate(len(groups), len(changed), sum(len(ids) for ids in groups.values()))
 
 
@@ -65,8 +93,8 @@ def trace(
     if speaker:
         speaker = store.known_speakers().get(fold(speaker), speaker)
     best: dict[int, float] = {}
-    for cluster_id, text in store.search_clustered(words(query), speaker=speaker, outlet=outlet,
-                                                    limit=TRACE_CANDIDATES):
+    terms = [word for word in folded.words if word not in STOPWORDS] or folded.words
+    for cluster_id, text in store.search_clustered(terms, speaker=speaker, outlet=outlet, limit=TRACE_CANDIDATES):
         version = Folded.of(text)
         if len(version.words) >= len(folded.words):
             score = containment(folded, version)

@@ -160,3 +160,14 @@ def test_a_store_of_the_previous_schema_is_migrated_and_clustered(tmp_path):
     store.close()
     run(db_path, "recluster")
     assert json.loads(run(db_path, "trace", "we will win", "--json").output)["clusters"][0]["speaker"] == "Ana Soto"
+
+
+def test_neighbourhood_updates_give_the_clusters_of_a_rebuild(tmp_path, monkeypatch):
+    from quotecheck import tracing
+
+    monkeypatch.setattr(tracing, "FULL_REBUILD_SHARE", 1e9)  # never rebuild the whole store at ingest
+    db = ingested(tmp_path, list(reversed(ARTICLES)))
+    incremental = groups(db)
+    run(db, "recluster")
+    assert groups(db) == incremental
+    assert len(incremental) >= 5
