@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -250,8 +251,10 @@ class Attribution:
 FOLLOWING_CHARS = 120
 
 
-@dataclass(frozen=True)
+@dataclass
 class Mention:
+    """A capitalized name run of the article (read-only once found)."""
+
     start: int
     end: int
     tokens: tuple[str, ...]  # the name without titles, as printed
@@ -285,13 +288,10 @@ class ArticleNames:
 
     def __post_init__(self) -> None:
         # distinct names with their folded tokens and how often each is mentioned
-        self._names: dict[tuple[str, ...], tuple[list[str], int]] = {}
-        for mention in self.mentions:
-            if mention.tokens in self._names:
-                folded, count = self._names[mention.tokens]
-            else:
-                folded, count = [fold(t) for t in mention.tokens], 0
-            self._names[mention.tokens] = (folded, count + 1)
+        counts = Counter(mention.tokens for mention in self.mentions)
+        self._names: dict[tuple[str, ...], tuple[tuple[str, ...], int]] = {
+            name: (_fold_tokens(name), count) for name, count in counts.items()
+        }
         # folded token -> the distinct names holding it, in order of first mention
         self._names_with: dict[str, list[tuple[str, ...]]] = {}
         for name, (folded, _) in self._names.items():
@@ -305,7 +305,7 @@ class ArticleNames:
         """The longest name in the article that contains `tokens` (accents and case folded); of
         names as long, the one mentioned most, then the one mentioned first."""
         if tokens not in self._fullest:
-            wanted = [fold(token) for token in tokens]
+            wanted = _fold_tokens(tokens)
             # a name containing `tokens` holds its first token: only those are looked at
             candidates = self._names_with.get(wanted[0], []) if wanted else self._names
             best, best_count = tokens, 0
@@ -346,7 +346,12 @@ def _accented(name: str) -> int:
     return sum(1 for ch in name if not ch.isascii())
 
 
-def _contains_run(haystack: list[str], needle: list[str]) -> bool:
+@functools.lru_cache(maxsize=100_000)
+def _fold_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(token) for token in tokens)
+
+
+def _contains_run(haystack: list[str] | tuple[str, ...], needle: list[str] | tuple[str, ...]) -> bool:
     size = len(needle)
     return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
 
@@ -357,17 +362,22 @@ def _contains_run(haystack: list[str], needle: list[str]) -> bool:
 def mask_quotations(text: str, spans: list[Span]) -> str:
     """The text with every quotation's words blanked out (marks kept), so that names and verbs
     inside quotations are never taken for attributions. Lengths and offsets are unchanged."""
-    chars = list(text)
+    pieces = []
+    done = 0
     for span in spans:
-        if span.depth == 0:
-            for i in range(span.start, span.end):
-                if chars[i] != "\n":
-                    chars[i] = MASK
-    return "".join(chars)
+        if span.depth == 0 and span.end > span.start:
+            start = max(span.start, done)
+            pieces.append(text[done:start])
+            pieces.append(_NOT_NEWLINE.sub(MASK, text[start : span.end]))
+            done = max(done, span.end)
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 _NEWLINE = re.compile(r"\n")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")  # searched up to a sentence end: the word before it
 _CAPITAL = re.compile(r"[A-Z]")
 _NEW_SENTENCE_AFTER = re.compile(r"\s+[\"“‘«„A-ZÀ-ÖØ-Þ]")
 
@@ -379,10 +389,10 @@ def sentence_bounds(masked: str, text: str, spans: list[Span]) -> list[tuple[int
     for match in _NEWLINE.finditer(masked):
         cuts.add(match.end())
     for match in _SENTENCE_END.finditer(masked):
-        word = _WORD_BEFORE.search(masked, max(0, match.start() - 40), match.start())
-        if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+        word = _word_before(masked, match.start())
+        if word and word.lower().rstrip(".") in _ABBREVIATIONS:
             continue
-        if word and _CAPITAL.fullmatch(word.group(1)):
+        if word and _CAPITAL.fullmatch(word):
             continue  # an initial: J. Smith
         cuts.add(match.end())
     for span in spans:
@@ -400,6 +410,19 @@ def sentence_bounds(masked: str, text: str, spans: list[Span]) -> list[tuple[int
             bounds.append((start, cut))
             start = cut
     return bounds
+
+
+# How far back the word before a full stop is read (to tell "Mr." and "J." from a sentence end).
+WORD_BEFORE_CHARS = 40
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters and dots that ends at `end`, cut to WORD_BEFORE_CHARS."""
+    start = end
+    limit = max(0, end - WORD_BEFORE_CHARS)
+    while start > limit and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1  # str.isalnum() or "_" is exactly what \w matches
+    return text[start:end]
 
 
 def _short_attribution(after: str) -> bool:
@@ -595,14 +618,23 @@ def _is_abbrev(token: str) -> bool:
     return token.lower().rstrip(".") in _ABBREVIATIONS or bool(_INITIAL.fullmatch(token))
 
 
+@functools.lru_cache(maxsize=100_000)
+def _name_of_run(run: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(name tokens, title words) of a capitalized run, or None when it names nobody ("The",
+    "But", "President")."""
+    tokens, titles = name_tokens(run)
+    if not tokens or all(fold(token) in _NOT_NAMES for token in tokens):
+        return None
+    return tokens, titles
+
+
 def find_mentions(masked: str) -> ArticleNames:
     """All capitalized name runs of the (masked) article, with titles and aliases."""
     mentions = []
     for match in _NAME_RUN.finditer(masked):
-        tokens, titles = name_tokens(match.group())
-        if not tokens or all(fold(token) in _NOT_NAMES for token in tokens):
-            continue
-        mentions.append(Mention(match.start(), match.end(), tokens, titles, masked))
+        name = _name_of_run(match.group())
+        if name:
+            mentions.append(Mention(match.start(), match.end(), name[0], name[1], masked))
     aliases = {}
     for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS):
         for match in _alias_matches(pattern, masked):
