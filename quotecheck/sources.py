@@ -194,7 +194,7 @@ def manifest_entry(manifest: dict[str, Metadata], path: Path) -> Metadata:
 
 
 # "Credit: RT News", "Source: Reuters" as the last line, or a dateline "LONDON (Reuters) -".
-_CREDIT_LINE = re.compile(r"^\s*(?:credit|source|via)\s*:\s*(?P<outlet>[^\n:]{2,60}?)[\s.]*$", re.I)
+_CREDIT_LINE = re.compile(r"^\s*(?:credit|source|via)\s*:\s*(?P<outlet>[^\s:][^\n:]{1,59}?)[\s.]*$", re.I)
 _DATELINE = re.compile(
     r"^[A-Z][A-Za-z0-9 .,'-]{1,40}\((?P<outlet>Reuters|AP|AFP|Bloomberg|UPI|dpa)\)\s*[-–—]", re.M
 )

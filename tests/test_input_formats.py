@@ -7,6 +7,8 @@ import json
 import shutil
 import socket
 import sqlite3
+import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from quotecheck.store import Store
 from quotecheck.webpage import declared_charset, read_page
 
 from .conftest import REPO
+from .test_cli import _sqlite_utils
 from .test_ingest import summary
 
 INPUTS = REPO / "fixtures" / "inputs"
@@ -470,3 +473,113 @@ def test_ingest_files_takes_the_reading_options(store, tmp_path):
     report = ingest_files(store, [tmp_path / "a.dat"], input_format="jsonl", encoding="utf-16-le")
     assert [result.status for result in report.results] == ["added"]
     assert Store.counts(store)["quotes"] == 1
+
+
+# -- arbitrary text, and the round trip out of a store and back ------------------------------------------
+
+# What a feed of the stored articles holds: the README's recipe selects these columns with
+# `sqlite-utils query ... --nl`, and `quotecheck ingest` reads the result as a feed.
+ARTICLES_AS_FEED = "select path, outlet, published, url, title, lang, text from articles order by id"
+
+_MARKS = st.sampled_from(list("“”\"‘’'«»„‚") + ["—", "\n", "\n\n", " said Anna Berg. ", "Credit: X\n"])
+_QUOTED = st.builds(lambda inner, said: f"“{inner},” {said}", st.text(max_size=30),
+                    st.sampled_from(["she said.", "said Tomasz Orlowski.", "he added.\n", ""]))
+_ANY_TEXT = st.lists(st.one_of(st.text(max_size=40), _MARKS, _QUOTED), min_size=1, max_size=12).map("".join)
+_FIELD = st.one_of(st.none(), st.text(min_size=1, max_size=20).filter(str.strip))
+_RECORD = st.fixed_dictionaries(
+    {"text": _ANY_TEXT.filter(str.strip)},
+    optional={"outlet": _FIELD, "title": _FIELD, "url": _FIELD, "lang": _FIELD,
+              "date": st.one_of(st.none(), st.dates().map(str))},
+)
+
+
+def _ingest_feed(store: Store, feed: Path) -> None:
+    report = ingest_files(store, [feed])
+    assert report.failed == [], [result.error for result in report.failed]
+
+
+def _exported(store: Store) -> list[dict]:
+    """What `quotecheck export --format jsonl` writes, one dict a quotation."""
+    return list(store.quotation_rows())
+
+
+def _articles_as_feed(store: Store, feed: Path) -> None:
+    cursor = store.db.execute(ARTICLES_AS_FEED)
+    columns = [column[0] for column in cursor.description]
+    feed.write_text("".join(json.dumps(dict(zip(columns, row, strict=True))) + "\n" for row in cursor),
+                    encoding="utf-8")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_RECORD, min_size=1, max_size=4))
+def test_any_unicode_text_ingests_and_survives_export_and_reingest(tmp_path_factory, records):
+    """Any text (any code point but unpaired surrogates, which JSON text cannot carry) ingests
+    without error; writing the stored articles out as a feed and ingesting that into a fresh
+    store gives the same articles and the same quotations, field for field, except that an
+    outlet from the first feed's fields is now from the second's (outlet_source 'feed' both
+    times) and a guessed outlet is written out and so no longer a guess."""
+    folder = tmp_path_factory.mktemp("roundtrip")
+    (folder / "in.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    first, second = Store.open(":memory:"), Store.open(":memory:")
+    try:
+        _ingest_feed(first, folder / "in.jsonl")
+        assert first.counts()["articles"] == len(records)
+        _articles_as_feed(first, folder / "out.jsonl")
+        _ingest_feed(second, folder / "out.jsonl")
+        articles_first = first.db.execute(ARTICLES_AS_FEED).fetchall()
+        assert second.db.execute(ARTICLES_AS_FEED).fetchall() == articles_first
+        exported_first, exported_second = _exported(first), _exported(second)
+        for row in exported_first:
+            if row["outlet_source"] == "guessed":
+                row["outlet_source"] = "feed"
+        assert exported_second == exported_first
+    finally:
+        first.close()
+        second.close()
+
+
+_PLAIN_TEXT = _ANY_TEXT.filter(lambda text: text.strip() and not any(
+    unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_PLAIN_TEXT, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
+def test_any_text_file_without_control_characters_ingests(tmp_path_factory, body, encoding):
+    """A text file (front matter, then any body without control characters: those make a
+    file binary) ingests in any Unicode encoding, its body stored NFC-normalized with line
+    ends as line feeds, and the quotations are those of that text."""
+    path = tmp_path_factory.mktemp("plain") / "a.txt"
+    path.write_bytes(f"---\noutlet: Any\n---\n{body}".encode(encoding))
+    store = Store.open(":memory:")
+    try:
+        _ingest_feed(store, path)
+        (text,) = store.db.execute("select text from articles").fetchone()
+        assert text == unicodedata.normalize("NFC", body.replace("\r\n", "\n").replace("\r", "\n"))
+        stored = store.db.execute('select text, start, "end" from quotes order by seq').fetchall()
+        assert stored == [(q.text, q.start, q.end) for q in extract(read_article(path))]
+    finally:
+        store.close()
+
+
+def test_readme_round_trip_through_sqlite_utils_and_the_cli(run, db_path, tmp_path):
+    """The README recipe: the stored articles as a feed (sqlite-utils query --nl), ingested
+    into a fresh store, export the same quotations."""
+    for name in ("harbour-gazette.html", "wire-feed.jsonl", "courier-cp1252.txt"):
+        shutil.copy(INPUTS / name, tmp_path / name)
+    shutil.copytree(REPO / "fixtures" / "articles", tmp_path / "articles")
+    assert run("ingest", "articles", "harbour-gazette.html", "wire-feed.jsonl", "courier-cp1252.txt").exit_code == 0
+    exported = run("export", "--format", "jsonl").stdout
+    feed = subprocess.run(
+        [*_sqlite_utils(), "query", str(db_path), ARTICLES_AS_FEED.removesuffix(" order by id"), "--nl"],
+        capture_output=True, text=True, encoding="utf-8", timeout=60, check=True,
+    ).stdout
+    (tmp_path / "articles.jsonl").write_text(feed, encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    assert run("--db", str(fresh), "ingest", "articles.jsonl").exit_code == 0
+    again = run("--db", str(fresh), "export", "--format", "jsonl").stdout
+    before = [json.loads(line) for line in exported.splitlines()]
+    after = [json.loads(line) for line in again.splitlines()]
+    assert len(after) == len(before) > 20
+    for row in before:
+        row["outlet_source"] = "feed" if row["outlet"] else None
+    assert after == before

@@ -256,6 +256,7 @@ def test_bad_manifest_on_the_command_line_is_one_line_exit_2_nothing_written(run
         ("“Hi,” he said.\nCredit: RT News", "RT News"),
         ("“Hi,” he said.\n\ncredit:RT News.\n\n\n", "RT News"),
         ("“Hi,” he said.\nSource: Reuters\n", "Reuters"),
+        ("“Hi,” he said.\nCredit:   AP News \n", "AP News"),
         ("LONDON (Reuters) - “Hi,” he said.\nMore text.\n", "Reuters"),
         ("MEXICO CITY, Jan 4 (Reuters) — “Hi,” he said.\n", "Reuters"),
         ("WASHINGTON (AP) — “Hi,” he said.\n", "AP"),
@@ -274,6 +275,7 @@ def test_outlet_is_guessed_where_the_text_names_it(text, outlet):
         "“Hi,” he said.\nReuters contributed to this report.\n",
         "Credit: RT News\n“Hi,” he said, in a later paragraph.\n",
         "“Hi,” he said.\nPhoto credit: Techly\n",
+        "“Hi,” he said.\nCredit: X\n",  # one letter is no outlet, and never " X"
         "The report cites Reuters and AP.\n",
         "x" * 600 + "\nLONDON (Reuters) - a dateline too far down to be one.\n",
         "",
