@@ -247,6 +247,8 @@ class Attribution:
     how: str  # after, before, according, previous, nested, none
 
 
+# How far back a pronoun looks for the person it refers to.
+ANTECEDENT_WINDOW_CHARS = 1500
 # How much of the text after a mention is read to tell whether it is a subject.
 FOLLOWING_CHARS = 120
 
@@ -738,19 +740,23 @@ class Resolver:
         the latest person seen speaking (within a few paragraphs), else the latest subject."""
         if gender in ("o", "p"):
             return None  # "it said", "they said": an organisation or a group we cannot name
-        window_start = max(0, position - 1500)
-        candidates = [m for m in self.names.between(window_start, position) if self.names.is_person(m)]
         subject = sentence_subject(self.masked[sentence_start:position])
         if subject and subject.lower() not in PRONOUNS:
             resolved = self.resolve(subject, sentence_start + 1, sentence_start)
             if resolved:
                 return resolved
-        speaking = [(m.start, self.canonical(m.tokens)) for m in candidates if m.speaks]
-        speaking += [(at, name) for at, name in self.speakers_so_far if window_start <= at < position]
+        window_start = max(0, position - ANTECEDENT_WINDOW_CHARS)
+        # People mentioned in the window, latest first: only as many are looked at as needed.
+        latest_first = self.names.between(window_start, position)[::-1]
+        speaking = [(at, name) for at, name in self.speakers_so_far if window_start <= at < position]
+        speaker = next((m for m in latest_first if self.names.is_person(m) and m.speaks), None)
+        if speaker is not None:
+            speaking.append((speaker.start, self.canonical(speaker.tokens)))
         if speaking:
             return max(speaking)[1]
-        subjects = [m for m in candidates if m.subject_like]
-        chosen = (subjects or candidates or [None])[-1]
+        chosen = next((m for m in latest_first if self.names.is_person(m) and m.subject_like), None)
+        if chosen is None:
+            chosen = next((m for m in latest_first if self.names.is_person(m)), None)
         return self.canonical(chosen.tokens) if chosen is not None else None
 
     def _by_role(self, description: str, position: int) -> str | None:
