@@ -564,6 +564,8 @@ def test_any_text_file_without_control_characters_ingests(tmp_path_factory, body
 def test_readme_round_trip_through_sqlite_utils_and_the_cli(run, db_path, tmp_path):
     """The README recipe: the stored articles as a feed (sqlite-utils query --nl), ingested
     into a fresh store, export the same quotations."""
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert f'sqlite-utils query db/quotes.db "{ARTICLES_AS_FEED.removesuffix(" order by id")}" --nl' in readme
     for name in ("harbour-gazette.html", "wire-feed.jsonl", "courier-cp1252.txt"):
         shutil.copy(INPUTS / name, tmp_path / name)
     shutil.copytree(REPO / "fixtures" / "articles", tmp_path / "articles")
