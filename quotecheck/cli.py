@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from . import check as check_module
 from . import render, tracing
 from .decoding import is_known_encoding
 from .evaluate import Evaluation, GoldError, Miss, evaluate, evaluation_json, load_gold
@@ -28,6 +29,7 @@ from .sources import (
     format_of,
     load_manifest,
     metadata_from_fields,
+    read_articles,
 )
 from .store import EXPORT_FIELDS, Store, StoreError
 
@@ -83,9 +85,9 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj = {"db_path": db_path}
 
 
-def open_store(ctx: click.Context, *, create: bool = True) -> Store:
+def open_store(ctx: click.Context, *, create: bool = True, readonly: bool = False) -> Store:
     try:
-        return Store.open(ctx.obj["db_path"], create=create)
+        return Store.open(ctx.obj["db_path"], create=create, readonly=readonly)
     except StoreError as error:
         raise InputError(str(error)) from None
 
@@ -368,6 +370,71 @@ def recluster(ctx: click.Context) -> None:
     click.echo(f"{update.clusters} clusters of {update.quotations} quotations")
 
 
+def _statuses(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in value.split(",") if name.strip() and name.strip() != "none")
+    unknown = [name for name in names if name not in check_module.STATUSES]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: not one of {', '.join(check_module.STATUSES)}, none")
+    return names
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@metadata_options
+@click.option("--fail-on", default=",".join(check_module.DEFAULT_FAIL_ON), show_default=True,
+              callback=_statuses, help="Statuses that fail the check (comma-separated; 'none' never fails).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="text for people; json (README); github workflow commands; SARIF 2.1.0.")
+@click.option("--record", is_flag=True, help="After checking, ingest the checked articles into the store.")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[str, ...], fail_on: tuple[str, ...], output_format: str, record: bool,
+          **values: str | None) -> None:
+    """Check new articles' quotations against everything printed before (for CI).
+
+    Each quotation is ok (printed before in this form by the same speaker), truncated, altered
+    (words changed: shown against the earliest known version), misattributed (known words,
+    another speaker) or new. Exit code 0: nothing in --fail-on; 1: findings; 2: bad input.
+    The store is only read, unless --record.
+
+    \b
+    Example:
+        quotecheck check drafts/story.txt
+        quotecheck check --format github --fail-on altered,misattributed,truncated articles/*.md
+    """
+    options, manifest = read_metadata_options(values)
+    try:
+        files = collect_paths(paths)
+    except SourceError as error:
+        raise InputError(str(error)) from None
+    store = open_store(ctx, readonly=True)
+    known_speakers = store.known_speakers()
+    findings: list[check_module.Finding] = []
+    failed_inputs = False
+    for _, article in read_articles(files, options=options, manifest=manifest):
+        if isinstance(article, SourceError):
+            click.echo(f"Error: {article}", err=True)
+            failed_inputs = True
+            continue
+        findings += check_module.check_article(store, article, known_speakers)
+    store.close()
+    if output_format == "json":
+        click.echo(json.dumps(check_module.report_json(findings, fail_on), ensure_ascii=False, indent=2))
+    elif output_format == "github":
+        for line in check_module.github_lines(findings, fail_on):
+            click.echo(line)
+    elif output_format == "sarif":
+        log = check_module.sarif_log(findings, fail_on, version("quotecheck"))
+        click.echo(json.dumps(log, ensure_ascii=False, indent=2))
+    else:
+        render.console().print(render.findings_table(findings, fail_on))
+    if record:
+        ctx.invoke(ingest, paths=paths, **values)  # exits 2 itself when an input fails
+    if failed_inputs:
+        ctx.exit(EXIT_INPUT)
+    if check_module.exit_status(findings, fail_on):
+        ctx.exit(EXIT_FOUND)
+
+
 @cli.command("eval", context_settings=CONTEXT_SETTINGS)
 @click.argument("gold_paths", metavar="GOLD...", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of tables (shape: see quotecheck.evaluate).")
@@ -472,6 +539,16 @@ def _miss_line(label: str, miss: Miss) -> str:
 
 def main() -> None:
     cli(prog_name="quotecheck")
+
+
+def check_hook() -> None:
+    """`quotecheck-check [--db PATH] [check options] FILE...`: the pre-commit hook's entry point
+    (pre-commit appends the file names after the hook's args)."""
+    args = sys.argv[1:]
+    store = []
+    if args[:1] == ["--db"] and len(args) >= 2:
+        store, args = args[:2], args[2:]
+    cli([*store, "check", *args], prog_name="quotecheck")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
@@ -149,3 +150,30 @@ def clusters_table(rows: Iterable[dict[str, Any]]) -> Table:
             f"{row['first_outlet'] or '—'} {(row['first_published'] or '')[:10]}",
         )
     return table
+
+
+# -- check findings --------------------------------------------------------------------------------
+
+STATUS_STYLES = {"ok": "green", "truncated": "yellow", "new": "dim", "altered": "red bold", "misattributed": "red bold"}
+
+
+def findings_table(findings: Sequence[Any], fail_on: Sequence[str]) -> Group:
+    """check's report for people: one row per quotation, failing ones marked, and a summary."""
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("where", style="dim", no_wrap=True)
+    table.add_column("status")
+    table.add_column("finding", overflow="fold")
+    for finding in findings:
+        status = Text(finding.status, style=STATUS_STYLES.get(finding.status, ""))
+        if finding.status in fail_on:
+            status.append(" ✗", style="red bold")
+        table.add_row(f"{finding.path}:{finding.line}:{finding.column}", status, finding.message)
+    counts = {}
+    for finding in findings:
+        counts[finding.status] = counts.get(finding.status, 0) + 1
+    failing = sum(n for status, n in counts.items() if status in fail_on)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no quotations"
+    verdict = Text(f"{summary}. ", style="bold")
+    verdict.append(f"{failing} failing ({', '.join(fail_on) or 'none'})." if failing else "Passed.",
+                   style="red bold" if failing else "green bold")
+    return Group(table, verdict)

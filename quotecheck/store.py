@@ -67,8 +67,9 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Store:
-        """Open (and create or migrate) the store at `path`.
+    def open(cls, path: str | Path, *, create: bool = True, readonly: bool = False) -> Store:
+        """Open (and create or migrate) the store at `path`; with `readonly`, open an existing,
+        current store for reading only (nothing can be written through it).
 
         A file that is not an SQLite database, an SQLite database that is not a quotecheck
         store, or a store written by a newer quotecheck is refused with StoreError and left
@@ -87,7 +88,7 @@ class Store:
                     raise StoreError(f"{path}: cannot read store ({error.strerror or error})") from None
                 if header and header != SQLITE_HEADER:
                     raise StoreError(f"{path}: not an SQLite database; refusing to touch it")
-            elif not create:
+            elif not create or readonly:
                 raise StoreError(f"{path}: no store here; run 'quotecheck ingest' first")
             else:
                 try:
@@ -95,12 +96,22 @@ class Store:
                 except OSError as error:
                     raise StoreError(f"{path}: cannot create store ({error.strerror or error})") from None
         try:
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, factory=_ImmediateConnection)
+            if readonly and path != ":memory:":
+                connection = sqlite3.connect(
+                    Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT,
+                    factory=_ImmediateConnection,
+                )
+            else:
+                connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, factory=_ImmediateConnection)
         except sqlite3.Error as error:
             raise StoreError(f"{path}: cannot open store ({error})") from None
         store = cls(Database(connection), path)
         try:
             store._refuse_unknown()  # reads only
+            if readonly:
+                if migrations.pending(store.db):
+                    raise StoreError(f"{path}: made by an older quotecheck; run 'quotecheck recluster' to upgrade it")
+                return store
             if path != ":memory:":
                 store.db.execute("PRAGMA journal_mode=WAL")
             store.db.execute("PRAGMA foreign_keys=ON")
@@ -335,23 +346,26 @@ class Store:
 
     def search_clustered(
         self, query_words: list[str], *, speaker: str | None = None, outlet: str | None = None, limit: int = 400
-    ) -> list[tuple[int, str]]:
-        """(cluster id, text) of clustered quotations sharing words with the query, best first
-        (full-text search, porter stemming, accents folded)."""
+    ) -> list[dict[str, Any]]:
+        """Clustered quotations sharing words with the query, best first (full-text search, porter
+        stemming, accents folded): id, text, speaker, cluster_id, cluster_speaker, outlet, published.
+        Every word first; when that finds few, any of them (a typo or a changed word)."""
         terms = sorted({word for word in query_words if word})
         if not terms:
             return []
         quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
         found = self._search_clustered(" AND ".join(quoted), speaker, outlet, limit)
         if len(found) < min(limit, ENOUGH_CANDIDATES) and len(terms) > 1:
-            # a typo or a changed word: any of the words will do, best ranked first
-            found += self._search_clustered(" OR ".join(quoted), speaker, outlet, limit)
+            seen = {row["id"] for row in found}
+            found += [row for row in self._search_clustered(" OR ".join(quoted), speaker, outlet, limit)
+                      if row["id"] not in seen]
         return found
 
-    def _search_clustered(self, match: str, speaker: str | None, outlet: str | None, limit: int) -> list[tuple[int, str]]:
+    def _search_clustered(self, match: str, speaker: str | None, outlet: str | None, limit: int) -> list[dict[str, Any]]:
         sql = (
-            "select q.cluster_id, q.text from quotes_fts f join quotes q on q.id = f.rowid "
-            "join clusters c on c.id = q.cluster_id where quotes_fts match ?"
+            "select q.id, q.text, q.speaker, q.cluster_id, c.speaker as cluster_speaker, a.outlet, a.published "
+            "from quotes_fts f join quotes q on q.id = f.rowid join clusters c on c.id = q.cluster_id "
+            "join articles a on a.id = q.article_id where quotes_fts match ?"
         )
         params: list[Any] = [match]
         if speaker:
@@ -363,7 +377,26 @@ class Store:
             params.append(outlet)
         sql += " order by f.rank limit ?"
         params.append(limit)
-        return [(row[0], row[1]) for row in self.db.execute(sql, params)]
+        return self._dicts(sql, params)
+
+    def outlets_printing(self, cluster_id: int, text: str) -> list[str]:
+        """The outlets that printed this version (same folded text) of a cluster, earliest first."""
+        rows = self.db.execute(
+            "select a.outlet from quotes q join articles a on a.id = q.article_id "
+            "where q.cluster_id = ? and q.normalized = ? and a.outlet is not null "
+            "group by a.outlet order by min(a.published is null), min(a.published), min(q.id)",
+            [cluster_id, fold(text)],
+        )
+        return [row[0] for row in rows]
+
+    def first_printing(self, cluster_id: int) -> dict[str, Any]:
+        """The cluster's first appearance, with the fields `search_clustered` gives."""
+        return self._dicts(
+            "select q.id, q.text, q.speaker, q.cluster_id, c.speaker as cluster_speaker, a.outlet, a.published "
+            "from clusters c join quotes q on q.id = c.first_quote_id join articles a on a.id = q.article_id "
+            "where c.id = ?",
+            [cluster_id],
+        )[0]
 
     def cluster_row(self, cluster_id: int) -> dict[str, Any] | None:
         rows = list(self.db["clusters"].rows_where("id = ?", [cluster_id]))

@@ -50,7 +50,7 @@ def update_clusters(store: Store, *, rebuild: bool = False) -> ClusterUpdate:
     neighbours = set()
     for record in store.cluster_records(waiting):
         content = [word for word in words(record.text) if word not in STOPWORDS]
-        neighbours |= {cid for cid, _ in store.search_clustered(content, limit=NEIGHBOUR_CANDIDATES)}
+        neighbours |= {row["cluster_id"] for row in store.search_clustered(content, limit=NEIGHBOUR_CANDIDATES)}
     stored = store.stored_clusters(neighbours)
     ids = set(waiting).union(*stored.values())
     update = _recluster(store, store.cluster_records(sorted(ids)), stored=stored, rebuild=False)
@@ -94,8 +94,8 @@ def trace(
         speaker = store.known_speakers().get(fold(speaker), speaker)
     best: dict[int, float] = {}
     terms = [word for word in folded.words if word not in STOPWORDS] or folded.words
-    for cluster_id, text in store.search_clustered(terms, speaker=speaker, outlet=outlet, limit=TRACE_CANDIDATES):
-        version = Folded.of(text)
+    for row in store.search_clustered(terms, speaker=speaker, outlet=outlet, limit=TRACE_CANDIDATES):
+        cluster_id, version = row["cluster_id"], Folded.of(row["text"])
         if len(version.words) >= len(folded.words):
             score = containment(folded, version)
         else:
