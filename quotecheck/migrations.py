@@ -114,3 +114,34 @@ def m003_clusters(db: Database) -> None:
   insert into quotes_fts (rowid, text) values (new.rowid, new.text);
 end"""
     )
+
+
+@migrations()
+def m004_views(db: Database) -> None:
+    """The views a person reaches for first."""
+    db.create_view(
+        "cluster_summary",
+        """select c.id as cluster_id, c.speaker, c.reference_text, c.quotations as variants, c.versions,
+       c.outlets, c.first_outlet, c.first_published
+from clusters c
+order by c.outlets desc, c.quotations desc, c.id""",
+    )
+    db.create_view(
+        "variants",
+        """select q.cluster_id, q.id as quote_id, a.outlet, a.published, q.speaker, q.relation, q.similarity,
+       q.text, q.diff, a.path as article_path
+from quotes q join articles a on a.id = q.article_id
+where q.cluster_id is not null
+order by q.cluster_id, a.published is null, a.published, q.id""",
+    )
+    db.create_view(
+        "outlet_changes",
+        """select a.outlet, count(*) as quotations,
+       sum(q.relation = 'verbatim') as verbatim, sum(q.relation = 'truncated') as truncated,
+       sum(q.relation = 'fragment') as fragment, sum(q.relation = 'reworded') as reworded,
+       sum(q.relation = 'paraphrase') as paraphrase, sum(q.relation = 'extended') as extended
+from quotes q join articles a on a.id = q.article_id
+where q.cluster_id is not null
+group by a.outlet
+order by quotations desc, a.outlet""",
+    )

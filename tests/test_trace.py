@@ -4,6 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -144,10 +145,11 @@ def test_changed_article_rebuilds_its_clusters_consistently(tmp_path):
     assert vice and any(v["outlet"] == "RT" for v in data["clusters"][0]["variants"])
 
 
-def test_a_store_of_the_previous_schema_is_migrated_and_clustered(tmp_path):
+@pytest.mark.parametrize("first_missing", ["m002_speakers", "m003_clusters", "m004_views"])
+def test_a_store_of_an_older_schema_is_migrated_and_clustered(tmp_path, first_missing):
     db_path = tmp_path / "old.db"
     old = Database(db_path)
-    migrations.apply(old, stop_before="m003_clusters")
+    migrations.apply(old, stop_before=first_missing)
     article_id = old["articles"].insert(
         {"path": "a.txt", "content_hash": "x", "ingested_at": "2021-01-01", "text": "“We will win,” Ana Soto said.",
          "outlet": "Daily", "published": "2021-01-01"}
@@ -157,6 +159,8 @@ def test_a_store_of_the_previous_schema_is_migrated_and_clustered(tmp_path):
     old.close()
     store = Store.open(db_path)
     assert "cluster_id" in {c.name for c in store.db["quotes"].columns}
+    assert {"cluster_summary", "variants", "outlet_changes"} <= set(store.db.view_names())
+    assert store.db["quotes"].count == 1  # nothing lost
     store.close()
     run(db_path, "recluster")
     assert json.loads(run(db_path, "trace", "we will win", "--json").output)["clusters"][0]["speaker"] == "Ana Soto"
