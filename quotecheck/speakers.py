@@ -433,8 +433,12 @@ def _short_attribution(after: str) -> bool:
     if not _after_attribution(after):
         return False
     verb = _VERB_RE.search(after)
-    tail = re.split(r"[.!?\n]", after[verb.end() :] if verb else after, maxsplit=1)[0]
-    return len(tail.split()) <= 6 and not re.search(r"\b(?:that|he|she|they|it)\b", tail)
+    tail = _CLAUSE_END.split(after[verb.end() :] if verb else after, maxsplit=1)[0]
+    return len(tail.split()) <= 6 and not _NEW_CLAUSE_WORD.search(tail)
+
+
+_CLAUSE_END = re.compile(r"[.!?\n]")
+_NEW_CLAUSE_WORD = re.compile(r"\b(?:that|he|she|they|it)\b")
 
 
 # -- finding the mention that names the speaker ------------------------------------------
@@ -453,25 +457,34 @@ def _after_attribution(after: str) -> str | None:
     if not verb:
         return None
     subject = after[: verb.start()]
-    if re.search(r"[.;!?]|" + MASK, subject) or len(subject.split()) > MAX_SUBJECT_WORDS:
+    if _SUBJECT_BREAK.search(subject) or len(subject.split()) > MAX_SUBJECT_WORDS:
         return None
     subject = _strip_time_phrase(subject.lstrip(" ,—–-:").rstrip())
     if subject.strip(" ,"):
-        if re.search(r"\b(?:and|but|which|that|because|when)\b", subject) or re.match(
-            r"(?:in|on|at|for|to|from|with|by|of|as|after|before|during)\b", subject, re.I
-        ):
+        if _CLAUSE_WORD.search(subject) or _PREPOSITION_FIRST.match(subject):
             return None
         return _subject_at_end(subject)
     # verb first: said Mark Feierstein, a former official / said the former prime minister
     rest = after[verb.end() :]
-    description = re.match(r"\s+((?:the|le|la|el|der|die|de|het)\s+[^,.;:!?]{1,60}?)\s*(?:[,.;:!?]|$)", rest, re.I)
+    description = _DESCRIPTION_AFTER_VERB.match(rest)
     if description and description.group(1).split()[-1].islower():
         return description.group(1)
-    name = re.match(rf"\s+(?:[a-z][\w’'\-]*\s+){{0,4}}?({_CAP_TOKEN}(?:[^\S\n]+{_CAP_TOKEN})*)", rest)
+    name = _NAME_AFTER_VERB.match(rest)
     if name:
         return name.group(1)
-    pronoun = re.match(r"\s+(he|she|il|elle|él|ella|er|sie|hij|zij)\b", rest, re.I)
+    pronoun = _PRONOUN_AFTER_VERB.match(rest)
     return pronoun.group(1) if pronoun else None
+
+
+# Attribution after a quotation: what ends the subject before the verb, words that make it a
+# clause rather than a name, and what may follow a verb that comes first ("said the minister",
+# "said Mark Feierstein", "said he").
+_SUBJECT_BREAK = re.compile(r"[.;!?]|" + MASK)
+_CLAUSE_WORD = re.compile(r"\b(?:and|but|which|that|because|when)\b")
+_PREPOSITION_FIRST = re.compile(r"(?:in|on|at|for|to|from|with|by|of|as|after|before|during)\b", re.I)
+_DESCRIPTION_AFTER_VERB = re.compile(r"\s+((?:the|le|la|el|der|die|de|het)\s+[^,.;:!?]{1,60}?)\s*(?:[,.;:!?]|$)", re.I)
+_NAME_AFTER_VERB = re.compile(rf"\s+(?:[a-z][\w’'\-]*\s+){{0,4}}?({_CAP_TOKEN}(?:[^\S\n]+{_CAP_TOKEN})*)")
+_PRONOUN_AFTER_VERB = re.compile(r"\s+(he|she|il|elle|él|ella|er|sie|hij|zij)\b", re.I)
 
 
 _INVERTED = re.compile(r"^[\s,]*\w+(?:-t)?-(?P<pronoun>il|elle)\b", re.I)
@@ -482,14 +495,21 @@ _TIME_PHRASE = re.compile(
 )
 
 
+_ENDS_WITH_NAME_OR_HE = re.compile(_CAP_TOKEN + r"$|\b(?:he|she)$")
+
+
 def _strip_time_phrase(words: str) -> str:
     """'Biden on Thursday' -> 'Biden'; 'Guterres on July 27' -> 'Guterres'."""
     for _ in range(2):
         match = _TIME_PHRASE.search(words)
-        if not match or not re.search(_CAP_TOKEN + r"$|\b(?:he|she)$", words[: match.start()]):
+        if not match or not _ENDS_WITH_NAME_OR_HE.search(words, 0, match.start()):
             break
         words = words[: match.start()]
     return words
+
+
+# What ends the clause a verb stands in, looking back from it: punctuation, or a quotation.
+_CLAUSE_BREAK = re.compile(r"[.;:!?]\s|" + MASK + r"+[\"”“’'»]?")
 
 
 def _before_attribution(before: str) -> str | None:
@@ -500,7 +520,7 @@ def _before_attribution(before: str) -> str | None:
     borrows = False
     for verb in reversed(list(_VERB_RE.finditer(before))):
         head = before[: verb.start()]
-        clause = re.split(r"[.;:!?]\s|" + MASK + r"+[\"”“’'»]?", head)[-1]
+        clause = _CLAUSE_BREAK.split(head)[-1]
         words = clause.split()
         while words and (words[-1].lower() in _AUXILIARIES or words[-1].lower().endswith("ly")):
             words.pop()  # "has long", "also"
@@ -517,17 +537,17 @@ def sentence_subject(sentence: str) -> str | None:
     """The noun phrase a sentence starts with, after an introduction ending in a comma
     ("Speaking in New York, the secretary-general ...", "Far-right leader Marine Le Pen was ...")."""
     text = sentence.lstrip()
-    intro = re.match(r"^(?:[A-Z]\w*ing|In|On|At|During|After|Before|Earlier|Later|Last|Speaking|Asked)\b[^,]{0,80},\s*", text)
+    intro = _INTRODUCTION.match(text)
     if intro:
         text = text[intro.end() :]
     if MASK in text[:40]:
         return None
-    if re.match(r"(?:a|an)\s", text, re.I):
-        return re.match(r"\S+(?:\s+[^\s,]+){0,4}", text).group()  # "A United Nations official": unnamed
+    if _INDEFINITE_FIRST.match(text):
+        return _FIRST_WORDS.match(text).group()  # "A United Nations official": unnamed
     chunk = []
     for word in text.split()[:10]:
         bare = word.strip(",")
-        if not (bare[:1].isupper() or is_title(bare) or re.fullmatch(r"[a-z]+-[a-z]+", bare)
+        if not (bare[:1].isupper() or is_title(bare) or _HYPHENATED_LOWER.fullmatch(bare)
                 or bare in _NAME_PARTICLES):
             break
         chunk.append(bare)
@@ -535,12 +555,26 @@ def sentence_subject(sentence: str) -> str | None:
             break
     if chunk and name_tokens(" ".join(chunk))[0]:
         return " ".join(chunk)
-    pronoun = re.match(r"(he|she|il|elle|er|sie|hij|zij)\b", text, re.I)
+    pronoun = _PRONOUN_FIRST.match(text)
     if pronoun:
         return pronoun.group(1)
-    description = re.match(r"((?:the|le|la|el|der|die|de|het)\s+(?:[\w’'\-]+\s+){0,3}?[a-z][\w\-]+)"
-                           r"(?=\s+(?:has|had|was|is|also|[a-z]+ed|[a-z]+s)\b)", text)
+    description = _DESCRIPTION_FIRST.match(text)
     return description.group(1) if description else None
+
+
+# The start of a sentence: an introduction ending in a comma, an unnamed source ("A senior
+# official"), a pronoun, or a description followed by a verb ("The minister has ...").
+_INTRODUCTION = re.compile(
+    r"^(?:[A-Z]\w*ing|In|On|At|During|After|Before|Earlier|Later|Last|Speaking|Asked)\b[^,]{0,80},\s*"
+)
+_INDEFINITE_FIRST = re.compile(r"(?:a|an)\s", re.I)
+_FIRST_WORDS = re.compile(r"\S+(?:\s+[^\s,]+){0,4}")
+_HYPHENATED_LOWER = re.compile(r"[a-z]+-[a-z]+")
+_PRONOUN_FIRST = re.compile(r"(he|she|il|elle|er|sie|hij|zij)\b", re.I)
+_DESCRIPTION_FIRST = re.compile(
+    r"((?:the|le|la|el|der|die|de|het)\s+(?:[\w’'\-]+\s+){0,3}?[a-z][\w\-]+)"
+    r"(?=\s+(?:has|had|was|is|also|[a-z]+ed|[a-z]+s)\b)"
+)
 
 
 _AUXILIARIES = {"has", "had", "have", "is", "was", "were", "will", "would", "could", "can", "did", "does",
@@ -551,8 +585,8 @@ _AUXILIARIES = {"has", "had", "have", "is", "was", "were", "will", "would", "cou
 def _subject_at_end(words: str) -> str | None:
     """A noun phrase at the end of `words` that can be a speaker: a name, a pronoun, a description."""
     words = words.rstrip(" ")
-    appositive = re.match(r"^(.*?\S),\s[a-z][^,]{0,100},$", words)
-    if appositive and re.search(_CAP_TOKEN + r"$|\b(?:he|she|they)$", appositive.group(1)):
+    appositive = _APPOSITIVE_AT_END.match(words)
+    if appositive and _ENDS_WITH_NAME_OR_PRONOUN.search(appositive.group(1)):
         words = appositive.group(1)  # "X, who took office in 2018," / "Dr X, director of Y,"
     words = words.rstrip(" ,")
     last = words.split()[-1] if words.split() else ""
@@ -560,14 +594,24 @@ def _subject_at_end(words: str) -> str | None:
         return _subject_at_end(words.rsplit(",", 1)[0]) if "," in words else None
     if last.lower() in PRONOUNS or last.lower() in _FIRST_PERSON:
         return last
-    name = re.search(rf"((?:{_CAP_TOKEN}\s+)*(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*{_CAP_TOKEN})$", words)
+    name = _NAME_AT_END.search(words)
     if name:
         return name.group(1)
-    description = re.search(r"\b((?:the|a|an|le|la|el|der|die|de|het)\s+(?:[\w’'\-]+\s+){0,4}[\w’'\-]+)$",
-                            words, re.I)
+    description = _DESCRIPTION_AT_END.search(words)
     if description:
         return description.group(1)
     return None
+
+
+# The end of a subject: "X, who took office in 2018,", a name, a description.
+_APPOSITIVE_AT_END = re.compile(r"^(.*?\S),\s[a-z][^,]{0,100},$")
+_ENDS_WITH_NAME_OR_PRONOUN = re.compile(_CAP_TOKEN + r"$|\b(?:he|she|they)$")
+_NAME_AT_END = re.compile(
+    rf"((?:{_CAP_TOKEN}\s+)*(?:(?:{'|'.join(sorted(_NAME_PARTICLES))})\s+)*{_CAP_TOKEN})$"
+)
+_DESCRIPTION_AT_END = re.compile(
+    r"\b((?:the|a|an|le|la|el|der|die|de|het)\s+(?:[\w’'\-]+\s+){0,4}[\w’'\-]+)$", re.I
+)
 
 
 # -- resolving a mention to a name -------------------------------------------------------
@@ -680,6 +724,12 @@ def _name_stretch_start(text: str, end: int) -> int:
     return 0
 
 
+_INDEFINITE_ARTICLE = re.compile(r"(?:a|an|un|une|ein|eine|een)\s")
+_DEFINITE_ARTICLE = re.compile(r"(?:the|le|la|el|der|die|de|het)\s")
+_HYPHENATED_WORD = re.compile(r"[\w\-]+")
+_WORD = re.compile(r"\w+")
+
+
 @dataclass
 class Resolver:
     """Turns mentions into canonical names for one article."""
@@ -695,9 +745,9 @@ class Resolver:
         lowered = mention.lower()
         if lowered in PRONOUNS:
             return self._antecedent(position, PRONOUNS[lowered], sentence_start)
-        if lowered in _FIRST_PERSON or re.match(r"(?:a|an|un|une|ein|eine|een)\s", lowered):
+        if lowered in _FIRST_PERSON or _INDEFINITE_ARTICLE.match(lowered):
             return None  # "a senior official": an unnamed source
-        if re.match(r"(?:the|le|la|el|der|die|de|het)\s", lowered) and mention.split()[-1].islower():
+        if _DEFINITE_ARTICLE.match(lowered) and mention.split()[-1].islower():
             return self._by_role(mention, position)
         tokens, titles = name_tokens(mention)
         if not tokens:
@@ -762,7 +812,7 @@ class Resolver:
     def _by_role(self, description: str, position: int) -> str | None:
         """'the Mexican president', 'the UN chief': the person introduced with that title, else
         the main speaker so far."""
-        words = [fold(word) for word in re.findall(r"[\w\-]+", description)]
+        words = [fold(word) for word in _HYPHENATED_WORD.findall(description)]
         if not words or words[0] not in {"the", "le", "la", "el", "der", "die", "de", "het"}:
             return None  # "a senior official": an unnamed source
         head = words[-1]
@@ -879,7 +929,7 @@ def _previous_speaker(
 ) -> tuple[str, str] | None:
     """The speaker of the sentence just before, when the quotation opens its own sentence and
     is more than a word or two (a lone short quotation is a heading, not a continuation)."""
-    if len(re.findall(r"\w+", text[span.start : span.end])) <= 2:
+    if len(_WORD.findall(text, span.start, span.end)) <= 2:
         return None
     s_start, _ = sentences[index]
     if masked[s_start : span.open_at].strip(" \n\t:—–-"):
