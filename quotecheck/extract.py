@@ -62,4 +62,7 @@ def _is_woven(masked: str, span: Span, sentence_start: int) -> bool:
     if span.depth:
         return True
     before = masked[sentence_start : span.open_at].rstrip()
-    return bool(before) and not re.search(r"[:,—–-]$", before)
+    return bool(before) and not _INTRODUCES.search(before)
+
+
+_INTRODUCES = re.compile(r"[:,—–-]$")

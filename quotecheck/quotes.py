@@ -99,11 +99,14 @@ def mark_role(text: str, i: int) -> str | None:
     return None
 
 
+_LOWER_WORD_NEXT = re.compile(r"\s+[a-z]")
+
+
 def _is_plural_possessive(text: str, i: int, paragraph_end: int) -> bool:
     """’ after -s followed by a lower-case word, with another closing candidate later: the judges’ decision."""
     if text[i] not in "’'" or i == 0 or text[i - 1] not in "sS":
         return False
-    match = re.match(r"\s+[a-z]", text[i + 1 : i + 4])
+    match = _LOWER_WORD_NEXT.match(text, i + 1, i + 4)
     return bool(match) and any(text[j] in "’'" for j in range(i + 2, paragraph_end))
 
 
@@ -133,7 +136,8 @@ def find_spans(text: str) -> list[Span]:
     paragraphs = _paragraphs(text)
     for index, (p_start, p_end) in enumerate(paragraphs):
         stack: list[tuple[int, bool]] = []  # (index of opening mark, double family)
-        first_mark = _opens_with_mark(text, p_start, p_end)
+        # only a paragraph continuing a quotation needs its re-opening mark
+        first_mark = _opens_with_mark(text, p_start, p_end) if carried is not None else None
         if carried is not None and first_mark is not None:
             stack.append((carried, True))
         carried = None
@@ -162,7 +166,7 @@ def find_spans(text: str) -> list[Span]:
                     continue
             if role in (OPEN, EITHER):
                 stack.append((i, double))
-        doubles = [entry for entry in stack if entry[1]]
+        doubles = [entry for entry in stack if entry[1]] if stack else []
         if doubles:
             open_at = doubles[0][0]
             if _continues(text, p_end, paragraphs[index + 1 :]):
@@ -212,6 +216,10 @@ FRAGMENT_MAX_WORDS = 5
 SCARE_MAX_WORDS = 2
 
 
+_KIND_WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
+_ENDS_WITH_PUNCTUATION = re.compile(r"[.!?,]\s*$")
+
+
 def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
     """direct, fragment or scare.
 
@@ -222,9 +230,9 @@ def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
     - direct: one or more quoted sentences or clauses.
     """
     inner = text[span.start : span.end]
-    words = re.findall(r"\w+(?:[’'\-]\w+)*", inner)
+    words = _KIND_WORD.findall(inner)
     title_like = len(words) <= 4 and all(word[0].isupper() or word.isdigit() for word in words)
-    if title_like and len(words) >= 2 and not re.search(r"[.!?,]\s*$", inner):
+    if title_like and len(words) >= 2 and not _ENDS_WITH_PUNCTUATION.search(inner):
         return SCARE  # a name or a title: ‘Climate Summit’, “Le Monde”
     if not attributed:
         if len(words) <= SCARE_MAX_WORDS:
