@@ -45,6 +45,20 @@ CONTAINMENT_THRESHOLD = 80.0
 #: chance" is.
 MIN_CONTAINED_CONTENT = 2
 
+#: A shorter version of at least SEPARATE_UNIT_MIN_WORDS words found inside a version more than
+#: 1 / SEPARATE_UNIT_SHARE times as long is another unit of the remark, printed on its own ("X. Y. Z."
+#: quoted whole by one outlet, "Y." by others): it is not joined by containment, so that one long
+#: quotation spanning several remarks does not glue their clusters together.
+SEPARATE_UNIT_MIN_WORDS = 8
+SEPARATE_UNIT_SHARE = 0.5
+
+#: A short phrase (2 to GAPPED_MAX_WORDS words, at least one of them a content word) whose words all
+#: occur in a longer version in order, with at most GAPPED_MAX_GAP words between two of them, is
+#: contained in it ("piss off" in "I want to piss them off"), scoring GAPPED_SCORE.
+GAPPED_MAX_WORDS = 4
+GAPPED_MAX_GAP = 1
+GAPPED_SCORE = 85.0
+
 #: Share of the shorter version's content words (not stopwords) that may be missing from the aligned
 #: part of the longer one. 0.25: none missing below four content words, one in four above.
 MAX_MISSING_CONTENT = 0.25
@@ -296,9 +310,16 @@ def match(a: str | Folded, b: str | Folded, *, speakerless: bool = False) -> Mat
         return Match(whole, "whole")
     if speakerless and short is not fa:
         return None
-    contained = _contained(short, long, NO_SPEAKER_THRESHOLD if speakerless else CONTAINMENT_THRESHOLD)
+    separate_unit = (
+        len(short.words) >= SEPARATE_UNIT_MIN_WORDS and len(short.words) < SEPARATE_UNIT_SHARE * len(long.words)
+    )
+    contained = None if separate_unit else _contained(
+        short, long, NO_SPEAKER_THRESHOLD if speakerless else CONTAINMENT_THRESHOLD
+    )
     if contained is not None:
         return Match(contained, "contained")
+    if not speakerless and _gapped(short.words, long.words):
+        return Match(GAPPED_SCORE, "contained")
     if not speakerless and _paraphrase(short, long, whole):
         return Match(whole, "paraphrase")
     return None
@@ -321,6 +342,27 @@ def _contained(short: Folded, long: Folded, threshold: float) -> float | None:
     if len(content - set(long.words[start:end])) > MAX_MISSING_CONTENT * len(content):
         return None
     return score
+
+
+def _gapped(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Every word of a short phrase in `long`, in order, with small gaps (see GAPPED_MAX_WORDS).
+    A phrase found without any gap is left to the ordinary containment rule."""
+    if not 2 <= len(short) <= GAPPED_MAX_WORDS or all(word in STOPWORDS for word in short):
+        return False
+    for start, word in enumerate(long):
+        if word != short[0]:
+            continue
+        at, gaps = start, 0
+        for wanted in short[1:]:
+            window = long[at + 1 : at + 2 + GAPPED_MAX_GAP]
+            if wanted not in window:
+                break
+            gaps += window.index(wanted)
+            at = at + 1 + window.index(wanted)
+        else:
+            if gaps:
+                return True
+    return False
 
 
 def _paraphrase(short: Folded, long: Folded, whole: float) -> bool:

@@ -289,7 +289,7 @@ def test_add_reports_the_clusters_that_changed():
     assert changed == {1: 1, 100: 1}
 
 
-def test_incremental_regroups_when_a_longer_version_arrives():
+def test_incremental_equals_rebuild_when_a_spliced_version_arrives():
     records = [
         QuoteRecord(1, AMLO, "Assange is a journalist and deserves a chance"),
         QuoteRecord(2, AMLO, "I am in favor of pardoning him and giving him asylum"),
@@ -298,7 +298,9 @@ def test_incremental_regroups_when_a_longer_version_arrives():
     assert len(clustering.groups()) == 2
     full = QuoteRecord(3, AMLO, "Assange is a journalist and deserves a chance, I am in favor of pardoning him and giving him asylum")
     clustering.add([full])
-    assert clustering.groups() == Clustering([*records, full]).groups() == {1: [1, 2, 3]}
+    assert clustering.groups() == Clustering([*records, full]).groups()
+    # a quotation spliced from two remarks does not glue them together (matching.SEPARATE_UNIT_*)
+    assert clustering.cluster_of(1) != clustering.cluster_of(2)
 
 
 def test_shuffled_fixture_gives_the_same_clusters():
