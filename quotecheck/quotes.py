@@ -133,6 +133,7 @@ def find_spans(text: str) -> list[Span]:
     """All quotation spans of `text`, outer before inner, in text order."""
     spans: list[Span] = []
     carried: int | None = None  # opening mark of a quotation continued from the previous paragraph
+    carried_end = 0  # the end of the paragraph that opened it
     paragraphs = _paragraphs(text)
     for index, (p_start, p_end) in enumerate(paragraphs):
         stack: list[tuple[int, bool]] = []  # (index of opening mark, double family)
@@ -170,7 +171,12 @@ def find_spans(text: str) -> list[Span]:
         if doubles:
             open_at = doubles[0][0]
             if _continues(text, p_end, paragraphs[index + 1 :]):
-                carried = open_at
+                carried, carried_end = open_at, carried_end if open_at < p_start else p_end
+            elif open_at < p_start:
+                # the continuation never closed after all: each paragraph's quotation ends with it
+                spans.append(Span(open_at, None, open_at + 1, carried_end, True, 0))
+                if first_mark is not None:
+                    spans.append(Span(first_mark, None, first_mark + 1, p_end, True, 0))
             else:
                 spans.append(Span(open_at, None, open_at + 1, p_end, True, 0))
     spans = [span for span in spans if _WORD_CHAR.search(text, span.start, span.end)]
