@@ -21,7 +21,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -224,9 +224,10 @@ _AKA_ALIAS = re.compile(
     rf"(?P<full>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,6}})\s+\((?:aka|a\.k\.a\.?|known\s+as|also\s+known\s+as)\s+"
     rf"(?P<alias>{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,3}})\)"
 )
-# What both alias patterns need after the full name: a space and an opening parenthesis, then a
-# capital or "aka", "a.k.a.", "known as", "also known as".
-_ALIAS_HINT = re.compile(r"\s(?P<paren>\()(?:[A-Z]|aka|a\.k\.a|known|also)")
+# What both alias patterns need after the full name: an opening parenthesis with a space before
+# it and a capital, "aka", "a.k.a.", "known as" or "also known as" after it. (The "(" comes first
+# in the pattern so that the engine can skip straight from one "(" to the next.)
+_ALIAS_PAREN = re.compile(r"\((?<=\s\()(?=[A-Z]|aka|a\.k\.a|known|also)")
 # The last character before `endpos` that cannot stand in a full name (names, spaces, ’ ' -).
 _NOT_IN_NAME = re.compile(r"[^\w’'\-\s][\w’'\-\s]*\Z")
 _SENTENCE_END = re.compile(r"[.!?…]+[\s]+(?=[\"“‘'«„A-ZÀ-ÖØ-Þ0-9])")
@@ -682,35 +683,38 @@ def find_mentions(masked: str) -> ArticleNames:
         if name:
             mentions.append(Mention(match.start(), match.end(), name[0], name[1], masked))
     aliases = {}
+    windows = _alias_windows(masked)
     for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS):
-        for match in _alias_matches(pattern, masked):
+        for start, end in windows:
+            match = pattern.search(masked, start, end)
+            if not match:
+                continue
             full, _ = name_tokens(match.group("full"))
             if full:
                 aliases[fold(match.group("alias"))] = " ".join(full)
     return ArticleNames(mentions, aliases)
 
 
-def _alias_matches(pattern: re.Pattern[str], masked: str) -> Iterator[re.Match[str]]:
-    """The matches of an alias pattern (_ACRONYM_ALIAS, _AKA_ALIAS) in `masked`, the same as
-    pattern.finditer(masked), found by looking only around the parentheses that can open an
-    alias rather than trying the pattern at every capital of the article.
+def _alias_windows(masked: str) -> list[tuple[int, int]]:
+    """Stretches of `masked` outside which the alias patterns (_ACRONYM_ALIAS, _AKA_ALIAS)
+    cannot match: searching each gives the same matches as pattern.finditer(masked), without
+    trying the patterns at every capital of the article.
 
     A match is a full name (name characters and spaces only), spaces, "(", the alias (no
     parenthesis in it) and ")": so it lies between the last character before its "(" that
     cannot stand in a name and the first ")" after it, and no other "(" lies between them.
     """
-    for hint in _ALIAS_HINT.finditer(masked):
-        paren = hint.start("paren")
-        close = masked.find(")", paren)
-        if close < 0 or masked.find("(", paren + 1, close) >= 0:
+    windows = []
+    for paren in _ALIAS_PAREN.finditer(masked):
+        close = masked.find(")", paren.start())
+        if close < 0 or masked.find("(", paren.start() + 1, close) >= 0:
             continue
-        match = pattern.search(masked, _name_stretch_start(masked, paren), close + 1)
-        if match:
-            yield match
+        windows.append((_name_stretch_start(masked, paren.start()), close + 1))
+    return windows
 
 
 # How far back _name_stretch_start looks at a time.
-_LOOK_BACK_CHARS = 256
+_LOOK_BACK_CHARS = 64
 
 
 def _name_stretch_start(text: str, end: int) -> int:
