@@ -155,7 +155,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], input_format: str | None,
         files = collect_paths(paths)
     except SourceError as error:
         raise InputError(str(error)) from None
-    reading = {"input_format": input_format, "encoding": encoding, "stdin": click.get_binary_stream("stdin")}
+    reading = {"input_format": input_format, "encoding": encoding, "stdin": getattr(sys.stdin, "buffer", sys.stdin)}
     store = open_store(ctx)
     err = render.console(stderr=True)
 
