@@ -282,13 +282,11 @@ def joined_original(printings: list[Printing], assigned: dict[int, int | None]) 
     return {how: hits[how] / totals[how] for how in sorted(totals)}
 
 
-def find_latency(clustering: Clustering, seed: int, queries: int = 200) -> tuple[float, float]:
-    """Median and worst milliseconds of `Clustering.find` for 3-6 word pieces of random printings,
-    one in three with a typo."""
+def sample_queries(records: list[QuoteRecord], seed: int, count: int = 200) -> list[str]:
+    """3-6 word pieces of random printings, one in three with a typo: what people trace."""
     rng = random.Random(seed)
-    records = list(clustering.records.values())
-    times = []
-    for _ in range(queries):
+    queries = []
+    for _ in range(count):
         words = rng.choice(records).text.split()
         n = min(len(words), rng.randint(3, 6))
         start = rng.randint(0, len(words) - n)
@@ -296,6 +294,14 @@ def find_latency(clustering: Clustering, seed: int, queries: int = 200) -> tuple
         if rng.random() < 1 / 3:
             at = rng.randrange(len(query))
             query = query[:at] + "x" + query[at + 1 :]
+        queries.append(query)
+    return queries
+
+
+def find_latency(clustering: Clustering, seed: int, queries: int = 200) -> tuple[float, float]:
+    """Median and worst milliseconds of `Clustering.find` over `sample_queries`."""
+    times = []
+    for query in sample_queries(list(clustering.records.values()), seed, queries):
         started = time.perf_counter()
         clustering.find(query, limit=10)
         times.append(1000 * (time.perf_counter() - started))

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cluster_bench import Corpus
+from cluster_bench import Corpus, sample_queries
 
 from quotecheck.check import check_article
 from quotecheck.ingest import ingest_files
@@ -79,20 +79,13 @@ def run_one(size: int, seed: int) -> dict:
         update = update_clusters(store)
         cluster_seconds = time.perf_counter() - started
         print(f"{size}: loaded in {load_seconds:.1f} s, clustered in {cluster_seconds:.1f} s", file=sys.stderr)
-        rng = random.Random(seed)
         times = []
-        for _ in range(200):
-            words = rng.choice(records).text.split()
-            n = min(len(words), rng.randint(3, 6))
-            first = rng.randint(0, len(words) - n)
-            query = " ".join(words[first : first + n])
-            if rng.random() < 1 / 3:
-                at = rng.randrange(len(query))
-                query = query[:at] + "x" + query[at + 1 :]
+        for query in sample_queries(records, seed):
             begun = time.perf_counter()
             trace(store, query, limit=5)
             times.append(1000 * (time.perf_counter() - begun))
         times.sort()
+        rng = random.Random(seed)
         article = Path(folder) / "new.txt"
         lines = []
         for sample in rng.sample(records, 8):  # an article quoting eight known remarks, some reworded
