@@ -230,7 +230,9 @@ _AKA_ALIAS = re.compile(
 _ALIAS_PAREN = re.compile(r"\((?<=\s\()(?=[A-Z]|aka|a\.k\.a|known|also)")
 # The last character before `endpos` that cannot stand in a full name (names, spaces, ’ ' -).
 _NOT_IN_NAME = re.compile(r"[^\w’'\-\s][\w’'\-\s]*\Z")
-_SENTENCE_END = re.compile(r"[.!?…]+[\s]+(?=[\"“‘'«„A-ZÀ-ÖØ-Þ0-9])")
+# A sentence end: full stops (or ! ? …), spaces, and a capital, digit or opening mark after them.
+# ("[.!?…][.!?…]*" is "[.!?…]+" written so that the engine can skip from one stop to the next.)
+_SENTENCE_END = re.compile(r"[.!?…][.!?…]*[\s]+(?=[\"“‘'«„A-ZÀ-ÖØ-Þ0-9])")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "gov", "sen", "rep", "lt", "col",
                   "capt", "sgt", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
                   "sept", "oct", "nov", "dec", "no", "vs", "v", "inc", "ltd", "co", "corp", "a.m", "p.m"}
@@ -371,7 +373,7 @@ def mask_quotations(text: str, spans: list[Span]) -> str:
         if span.depth == 0 and span.end > span.start:
             start = max(span.start, done)
             pieces.append(text[done:start])
-            pieces.append(_NOT_NEWLINE.sub(MASK, text[start : span.end]))
+            pieces.append(_NOT_NEWLINE.sub(MASK, text[start : span.end]))  # line breaks stay
             done = max(done, span.end)
     pieces.append(text[done:])
     return "".join(pieces)
