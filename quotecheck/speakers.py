@@ -250,6 +250,8 @@ class Attribution:
     how: str  # after, before, according, previous, nested, none
 
 
+# How similar (fuzz.ratio) a name must be to a known one of as many words to be taken for it.
+CLOSE_NAME_RATIO = 90
 # How far back a pronoun looks for the person it refers to.
 ANTECEDENT_WINDOW_CHARS = 1500
 # How much of the text after a mention is read to tell whether it is a subject.
@@ -736,6 +738,45 @@ _HYPHENATED_WORD = re.compile(r"[\w\-]+")
 _WORD = re.compile(r"\w+")
 
 
+class _KnownIndex:
+    """The store's aliases (folded alias -> canonical name), split into words once and indexed
+    by last word and by number of words, for Resolver._known."""
+
+    def __init__(self, known: Mapping[str, str]) -> None:
+        self.known = dict(known)  # a copy, to tell whether a later table is the same
+        self.entries = [(alias.split(), alias, canonical) for alias, canonical in self.known.items()]
+        self.by_last_word: dict[str, list[tuple[list[str], str, str]]] = {}
+        by_words: dict[int, list[tuple[list[str], str, str]]] = {}
+        for entry in self.entries:
+            if entry[0]:
+                self.by_last_word.setdefault(entry[0][-1], []).append(entry)
+            by_words.setdefault(len(entry[0]), []).append(entry)
+        # by number of words, then by length in characters
+        self.by_words = {count: sorted(entries, key=lambda entry: len(entry[1])) for count, entries in by_words.items()}
+        self.lengths = {count: [len(entry[1]) for entry in entries] for count, entries in self.by_words.items()}
+
+    def near_in_length(self, words: int, chars: int) -> list[tuple[list[str], str, str]]:
+        """The aliases of `words` words that can be as close as CLOSE_NAME_RATIO to a name of
+        `chars` characters. fuzz.ratio is 100 * (1 - distance / (la + lb)) and the distance is at
+        least |la - lb|, so a ratio of 90 needs la within [0.82, 1.23] * lb; a wider window is
+        taken, and fuzz.ratio still decides."""
+        lengths = self.lengths.get(words, [])
+        low = bisect.bisect_left(lengths, int(chars * 0.75) - 1)
+        high = bisect.bisect_right(lengths, int(chars * 1.35) + 1)
+        return self.by_words.get(words, [])[low:high]
+
+
+_last_known_index: list[_KnownIndex] = []  # the index built last, kept while the table is unchanged
+
+
+def _known_index(known: Mapping[str, str]) -> _KnownIndex:
+    """The index of `known`. Ingest passes the same table for every article, so the index built
+    last is used again while the table is equal to it."""
+    if not (_last_known_index and _last_known_index[0].known == known):
+        _last_known_index[:] = [_KnownIndex(known)]
+    return _last_known_index[0]
+
+
 @dataclass
 class Resolver:
     """Turns mentions into canonical names for one article."""
@@ -779,17 +820,23 @@ class Resolver:
         if folded in self.known:
             return self.known[folded]
         wanted = folded.split()
-        matches = {canonical for alias, canonical in self.known.items()
-                   if len(alias.split()) > len(wanted) and _contains_run(alias.split(), wanted)
-                   and alias.split()[-1] == wanted[-1]}
+        index = self._known_index
+        # a longer alias ending with the same word: only those are looked at
+        longer = index.by_last_word.get(wanted[-1], []) if wanted else index.entries
+        matches = {canonical for words, alias, canonical in longer
+                   if len(words) > len(wanted) and _contains_run(words, wanted) and words[-1] == wanted[-1]}
         if len(matches) == 1:
             return matches.pop()
         if len(wanted) >= 2:
-            close = {canonical for alias, canonical in self.known.items()
-                     if len(alias.split()) == len(wanted) and fuzz.ratio(alias, folded) >= 90}
+            close = {canonical for _, alias, canonical in index.near_in_length(len(wanted), len(folded))
+                     if fuzz.ratio(alias, folded) >= CLOSE_NAME_RATIO}
             if len(close) == 1:
                 return close.pop()
         return None
+
+    @functools.cached_property
+    def _known_index(self) -> _KnownIndex:
+        return _known_index(self.known)
 
     def _antecedent(self, position: int, gender: str, sentence_start: int) -> str | None:
         """The person a pronoun at `position` refers to: the subject of its own sentence, else
