@@ -30,7 +30,6 @@ _OPEN_PUNCT = "([{<—–-/:;,"
 _CLOSE_PUNCT = ".,;:!?)]}>…—–-/*"
 
 _WORD_CHAR = re.compile(r"\w")
-_LINE = re.compile(r"[^\n]+")
 
 # A quotation longer than this inside one paragraph is kept but marked suspect.
 MAX_QUOTATION_CHARS = 2000
@@ -107,15 +106,17 @@ def _is_plural_possessive(text: str, i: int, paragraph_end: int) -> bool:
     if text[i] not in "’'" or i == 0 or text[i - 1] not in "sS":
         return False
     match = _LOWER_WORD_NEXT.match(text, i + 1, i + 4)
-    return bool(match) and any(text[j] in "’'" for j in range(i + 2, paragraph_end))
+    return bool(match) and any(text.find(mark, i + 2, paragraph_end) >= 0 for mark in "’'")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each line with text in it."""
     spans = []
-    for match in _LINE.finditer(text):
-        if match.group().strip():
-            spans.append((match.start(), match.end()))
+    start = 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
     return spans
 
 

@@ -819,6 +819,8 @@ class Resolver:
         folded = fold(name)
         if folded in self.known:
             return self.known[folded]
+        if not self.known:
+            return None
         wanted = folded.split()
         index = self._known_index
         # a longer alias ending with the same word: only those are looked at
