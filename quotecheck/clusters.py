@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .matching import (
+    VERBATIM,
     CONTAINMENT_THRESHOLD,
     MAX_POSTINGS,
     CandidateIndex,
@@ -442,6 +443,8 @@ def describe(records: Sequence[QuoteRecord], *, cluster_id: int | None = None) -
 
 
 def _member(record: QuoteRecord, reference_text: str) -> Member:
+    if record.text == reference_text:  # the reference itself (every singleton): nothing to compare
+        return Member(record.id, record.outlet, record.published, record.text, VERBATIM, 100.0, 100.0, ())
     found = _relation(record.text, reference_text)
     return Member(
         quote_id=record.id,

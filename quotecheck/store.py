@@ -355,11 +355,20 @@ class Store:
             return []
         quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
         found = self._search_clustered(" AND ".join(quoted), speaker, outlet, limit)
-        if len(found) < min(limit, ENOUGH_CANDIDATES) and len(terms) > 1:
-            seen = {row["id"] for row in found}
-            found += [row for row in self._search_clustered(" OR ".join(quoted), speaker, outlet, limit)
-                      if row["id"] not in seen]
-        return found
+        if len(found) >= min(limit, ENOUGH_CANDIDATES) or len(terms) < 2:
+            return found
+        # A typo or a changed word: every word but one (each left out in turn), as fast as the
+        # first search; any word at all (slow on a large store) only when that finds nothing.
+        seen = {row["id"] for row in found}
+        leave_one_out = [" AND ".join(quoted[:i] + quoted[i + 1 :]) for i in range(len(quoted))]
+        for query in leave_one_out if len(quoted) > 2 else []:
+            for row in self._search_clustered(query, speaker, outlet, limit):
+                if row["id"] not in seen:
+                    seen.add(row["id"])
+                    found.append(row)
+        if found:
+            return found
+        return self._search_clustered(" OR ".join(quoted), speaker, outlet, limit)
 
     def _search_clustered(self, match: str, speaker: str | None, outlet: str | None, limit: int) -> list[dict[str, Any]]:
         sql = (
