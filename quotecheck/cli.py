@@ -80,7 +80,8 @@ def cli(ctx: click.Context, db_path: str) -> None:
     \b
     Example:
         quotecheck ingest fixtures/articles
-        quotecheck quotes --speaker "Andrés Manuel López Obrador"
+        quotecheck trace "deserves a chance"
+        quotecheck check --format github new-article.md
     """
     ctx.obj = {"db_path": db_path}
 

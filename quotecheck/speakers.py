@@ -375,7 +375,9 @@ def mask_quotations(text: str, spans: list[Span]) -> str:
         if span.depth == 0 and span.end > span.start:
             start = max(span.start, done)
             pieces.append(text[done:start])
-            pieces.append(_NOT_NEWLINE.sub(MASK, text[start : span.end]))  # line breaks stay
+            inner = text[start : span.end]
+            # every character becomes MASK but line breaks, which stay
+            pieces.append(MASK * len(inner) if "\n" not in inner else _NOT_NEWLINE.sub(MASK, inner))
             done = max(done, span.end)
     pieces.append(text[done:])
     return "".join(pieces)
