@@ -161,11 +161,11 @@ TITLE_WORDS = {
     "speaker", "head", "founder", "co-founder", "executive", "officials", "official", "un", "u.n", "us",
     "u.s", "eu", "uk", "district", "supreme", "federal", "state", "interior", "defence", "defense",
     "finance", "health", "economy", "economic", "trade", "agriculture", "education", "environment",
-    "energy", "labor", "labour", "justice", "home", "président", "presidente", "präsident", "ministre",
+    "energy", "labor", "labour", "home", "président", "presidente", "präsident", "ministre",
     "ministro", "minister-president", "commander", "engineer", "economist", "analyst", "expert", "lawyer",
     "activist", "author", "writer", "actor", "actress", "singer", "coach", "manager", "player", "scientist",
     "researcher", "doctor", "nurse", "teacher", "journalist", "reporter", "editor", "columnist",
-    "historian", "professor", "lecturer", "economist", "strategist", "consultant", "adviser", "advisor", "generalsekretar", "generaal", "secretaris",
+    "historian", "lecturer", "strategist", "consultant", "adviser", "advisor", "generalsekretar", "generaal", "secretaris",
     "secretario", "secretaire", "segretario", "kanzler", "kanzlerin", "bundeskanzler", "senior", "junior", "assistant", "acting", "mp", "mep",
 }
 _NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin",
@@ -586,7 +586,7 @@ _DESCRIPTION_FIRST = re.compile(
 
 _AUXILIARIES = {"has", "had", "have", "is", "was", "were", "will", "would", "could", "can", "did", "does",
                 "do", "may", "might", "should", "must", "also", "then", "later", "previously", "once",
-                "again", "further", "not", "never", "already", "still", "had", "been", "just", "even"}
+                "again", "further", "not", "never", "already", "still", "been", "just", "even"}
 
 
 def _subject_at_end(words: str) -> str | None:
