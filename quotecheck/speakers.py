@@ -102,9 +102,9 @@ _LEADING_PIECE = re.compile(r"[^\W\d_]|-|\\s\+")
 
 
 def _factor_alternatives(alternatives: list[str]) -> str:
-    """One regular expression matching exactly what the alternation of `alternatives` matches
-    (same match at every position, under re.I), with shared leading letters factored out:
-    say|says|said|tell -> (?:sa(?:y(?:|s)|id)|tell).
+    """One regular expression matching exactly what the alternation of `alternatives` (written
+    in lower case) matches, with or without re.I: the same match at every position, with
+    shared leading letters factored out: say|says|said|tell -> (?:sa(?:y(?:|s)|id)|tell).
 
     Python's engine tries the alternatives of a group one by one at every position, so a flat
     list of some 400 verbs is slow to search; factored, most positions fail after one letter.
@@ -124,8 +124,8 @@ def _factor_alternatives(alternatives: list[str]) -> str:
     parts = []
     for piece, rests in groups.items():
         if piece == r"\s+" and not all(_LEADING_PIECE.match(rest) and not rest.startswith(r"\s") for rest in rests):
-            # a shared run of spaces is only factored out when a letter follows it in every
-            # alternative, so that giving back spaces can never let another alternative match
+            # a shared run of spaces is only factored out when a letter or hyphen follows it in
+            # every alternative, so that giving back spaces can never let another one match
             parts.append("(?:" + "|".join(piece + rest for rest in rests) + ")")
         else:
             parts.append(piece + _factor_alternatives(rests))
@@ -384,8 +384,7 @@ def mask_quotations(text: str, spans: list[Span]) -> str:
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
-
-
+# Sentence cuts: line breaks, an initial ("J."), a capital or opening mark after a quotation.
 _NEWLINE = re.compile(r"\n")
 _CAPITAL = re.compile(r"[A-Z]")
 _NEW_SENTENCE_AFTER = re.compile(r"\s+[\"“‘«„A-ZÀ-ÖØ-Þ]")
