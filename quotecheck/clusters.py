@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .matching import (
-    VERBATIM,
     CONTAINMENT_THRESHOLD,
     MAX_POSTINGS,
+    VERBATIM,
     CandidateIndex,
     DiffOp,
     Folded,
