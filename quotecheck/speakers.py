@@ -734,6 +734,8 @@ def _name_stretch_start(text: str, end: int) -> int:
 
 
 _INDEFINITE_ARTICLE = re.compile(r"(?:a|an|un|une|ein|eine|een)\s")
+# An acronym in capitals ("UN", "EU") is never the article it is spelt like ("un", "een").
+_ACRONYM_FIRST = re.compile(r"[A-Z]{2,}\s")
 _DEFINITE_ARTICLE = re.compile(r"(?:the|le|la|el|der|die|de|het)\s")
 _HYPHENATED_WORD = re.compile(r"[\w\-]+")
 _WORD = re.compile(r"\w+")
@@ -793,8 +795,8 @@ class Resolver:
         lowered = mention.lower()
         if lowered in PRONOUNS:
             return self._antecedent(position, PRONOUNS[lowered], sentence_start)
-        if lowered in _FIRST_PERSON or _INDEFINITE_ARTICLE.match(lowered):
-            return None  # "a senior official": an unnamed source
+        if lowered in _FIRST_PERSON or (_INDEFINITE_ARTICLE.match(lowered) and not _ACRONYM_FIRST.match(mention)):
+            return None  # "a senior official": an unnamed source (but "UN Secretary-General X" is named)
         if _DEFINITE_ARTICLE.match(lowered) and mention.split()[-1].islower():
             return self._by_role(mention, position)
         tokens, titles = name_tokens(mention)

@@ -126,3 +126,11 @@ def test_other_languages():
     assert speakers("« Nous tiendrons bon », a déclaré Jean Dupont.")[0][1] == "Jean Dupont"
     assert speakers("„Wir bleiben standhaft“, sagte Anna Schmidt.")[0][1] == "Anna Schmidt"
     assert speakers("«Non ci arrenderemo», ha detto Marco Rossi.")[0][1] == "Marco Rossi"
+
+
+def test_acronym_before_a_title_is_not_an_article():
+    article = (
+        "UN Secretary-General Ingrid Solberg warned on Friday that “the reserves are nearly gone.”\n\n"
+        "EU Commissioner Ingrid Solberg visited the region, which she believes has reached “a breaking point”."
+    )
+    assert [speaker for _, speaker in speakers(article)] == ["Ingrid Solberg", "Ingrid Solberg"]
