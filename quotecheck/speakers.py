@@ -601,9 +601,11 @@ def _subject_at_end(words: str) -> str | None:
     if last.lower() in PRONOUNS or last.lower() in _FIRST_PERSON:
         return last
     name = _NAME_AT_END.search(words)
+    description = _DESCRIPTION_AT_END.search(words)
+    if name and description and not name_tokens(name.group(1))[0]:
+        return description.group(1)  # "the President": a title only, resolved as a role
     if name:
         return name.group(1)
-    description = _DESCRIPTION_AT_END.search(words)
     if description:
         return description.group(1)
     return None

@@ -134,3 +134,11 @@ def test_acronym_before_a_title_is_not_an_article():
         "EU Commissioner Ingrid Solberg visited the region, which she believes has reached “a breaking point”."
     )
     assert [speaker for _, speaker in speakers(article)] == ["Ingrid Solberg", "Ingrid Solberg"]
+
+
+def test_capitalized_title_with_the_is_a_role():
+    article = (
+        "President Carla Mendes opened the summit on Monday.\n\n"
+        "Speaking to a local radio station, the President said she would not “raise taxes again”."
+    )
+    assert speakers(article)[0][1] == "Carla Mendes"
