@@ -941,6 +941,11 @@ def attribute(
             if previous:
                 speaker, mention = previous
                 how = "previous"
+            else:
+                following = _following_attribution(masked, span, resolver)
+                if following:
+                    speaker, mention = following
+                    how = "following"
         if speaker:
             sentence_speaker[index] = (speaker, mention or speaker)
             resolver.speakers_so_far.append((span.open_at, speaker))
@@ -1011,6 +1016,41 @@ def _previous_speaker(
     if not mention:
         return None
     speaker = resolver.resolve(mention, p_end, p_start)
+    return (speaker, mention) if speaker else None
+
+
+# A paragraph that only names who spoke the quotation standing alone just before it: "So said
+# X ...", "Those were the words of X", "X made the remarks at ...".
+_FOLLOWING_ATTRIBUTION = re.compile(
+    rf"(?:(?:So|Thus)\s+(?:said|spoke|wrote|declared)\s+(?P<after>(?:the\s+)?(?:[\w’'\-]+\s+){{0,3}}?{_CAP_TOKEN}"
+    rf"(?:[^\S\n]+{_CAP_TOKEN})*)"
+    rf"|(?:Those|These|That|Such)\s+(?:were|was|are|is)\s+the\s+(?:words|remarks|comments|verdict|warning)\s+of\s+"
+    rf"(?P<of>(?:the\s+)?(?:[\w’'\-]+\s+){{0,3}}?{_CAP_TOKEN}(?:[^\S\n]+{_CAP_TOKEN})*)"
+    rf"|(?P<subject>(?:{_CAP_TOKEN}[^\S\n]+){{0,5}}{_CAP_TOKEN}|[Tt]he\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*){{0,3}})"
+    rf"\s+(?:made|gave|delivered)\s+(?:the|these|those|this|that|his|her)\s+(?:remarks?|comments?|statement|warning))\b"
+)
+_QUOTATION_ALONE = re.compile(r"[\s" + re.escape("".join(sorted(set("\"“”„‟«»〝〞＂'‘’‚‛‹›")))) + MASK + r".,…!?:;—–-]*")
+
+
+def _following_attribution(masked: str, span: Span, resolver: Resolver) -> tuple[str, str] | None:
+    """The speaker of a quotation that stands alone as a paragraph, named at the start of the
+    next paragraph ("So said X", "X made the remarks at ..."): a forward attribution."""
+    if span.close_at is None:
+        return None
+    line_start = masked.rfind("\n", 0, span.open_at) + 1
+    line_end = masked.find("\n", span.close_at)
+    if line_end < 0 or not _QUOTATION_ALONE.fullmatch(masked, line_start, line_end):
+        return None
+    next_start = line_end
+    while next_start < len(masked) and masked[next_start].isspace():
+        next_start += 1
+    if masked.count("\n", line_end, next_start) > 2:
+        return None
+    found = _FOLLOWING_ATTRIBUTION.match(masked, next_start)
+    if not found:
+        return None
+    mention = found.group("after") or found.group("of") or found.group("subject")
+    speaker = resolver.resolve(mention, found.start(), next_start)
     return (speaker, mention) if speaker else None
 
 

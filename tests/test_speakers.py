@@ -142,3 +142,24 @@ def test_capitalized_title_with_the_is_a_role():
         "Speaking to a local radio station, the President said she would not “raise taxes again”."
     )
     assert speakers(article)[0][1] == "Carla Mendes"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "So said Finance Minister Petra Novak in a speech to parliament on Monday.",
+        "Those were the words of Finance Minister Petra Novak on Monday.",
+        "Finance Minister Petra Novak made the remarks at a conference in Vienna.",
+    ],
+)
+def test_forward_attribution_after_a_quotation_standing_alone(after):
+    article = f"“The age of cheap money is over; the age of hard choices has begun.”\n\n{after}"
+    assert speakers(article)[0][1] == "Petra Novak"
+
+
+def test_no_forward_attribution_for_a_quotation_inside_a_sentence():
+    article = (
+        "The report warned that “the age of cheap money is over.”\n\n"
+        "Finance Minister Petra Novak made the remarks at a conference in Vienna."
+    )
+    assert speakers(article)[0][1] is None
