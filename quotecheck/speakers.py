@@ -57,7 +57,8 @@ comparing|announce|mention|mentioned|report|reported|reveal|revealed|recount|rec
 pleaded|implore|implored|repeat|repeated|repeating|express|expressed|expressing|assure|assured|
 emphasise|highlight|highlighted|underline|underlined|wonder|wondered|added|went\s+on|go\s+on|goes\s+on|
 hold|holds|held|feel|feels|felt|want|wants|wanted|hope|hopes|hoped|threaten|threatens|threatened|
-threatening|vowed|admitted|acknowledging|told\s+reporters|pleading
+threatening|vowed|admitted|acknowledging|told\s+reporters|pleading|
+use(?:s|d)?\s+the\s+(?:word|term|expression|phrase|verb|adjective)|using\s+the\s+(?:word|term|expression|phrase|verb|adjective)
 """
 _OTHER_VERBS = r"""
 dijo|dice|afirmó|afirma|aseguró|asegura|señaló|señala|declaró|explicó|añadió|agregó|indicó|manifestó|
@@ -923,6 +924,7 @@ def attribute(
     outer: list[tuple[Span, Attribution]] = []
     sentence_speaker: dict[int, tuple[str, str]] = {}  # sentence index -> (speaker, as written)
     sentence_of_result: list[int | None] = []  # for unattributed quotations, their sentence
+    attributed_at: dict[int, int] = {}  # sentence index -> opening mark of its last attributed quotation
     for span in spans:
         while outer and outer[-1][0].end < span.end:
             outer.pop()
@@ -948,14 +950,19 @@ def attribute(
                     how = "following"
         if speaker:
             sentence_speaker[index] = (speaker, mention or speaker)
+            attributed_at[index] = span.open_at
             resolver.speakers_so_far.append((span.open_at, speaker))
         attribution = Attribution(speaker, mention if speaker else None, how if speaker else "none")
         results.append(attribution)
         outer.append((span, attribution))
         sentence_of_result.append(index if mention is None else None)
-    # “A” and “B,” he said: a quotation sharing its sentence with an attributed one shares its speaker
+    # “A” and “B,” he said: a quotation sharing its sentence with an attributed one shares its
+    # speaker; after it, only when it is more than a word or two (a word or two with no
+    # attribution of its own is not his: he used the word “…”, from the word for “…”)
     for position, index in enumerate(sentence_of_result):
-        if index is not None and not results[position].speaker and index in sentence_speaker:
+        if (index is not None and not results[position].speaker and index in sentence_speaker
+                and (attributed_at[index] > spans[position].open_at
+                     or len(_WORD.findall(text, spans[position].start, spans[position].end)) > 2)):
             speaker, mention = sentence_speaker[index]
             results[position] = Attribution(speaker, mention, "same sentence")
     return results

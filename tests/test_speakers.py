@@ -163,3 +163,29 @@ def test_no_forward_attribution_for_a_quotation_inside_a_sentence():
         "Finance Minister Petra Novak made the remarks at a conference in Vienna."
     )
     assert speakers(article)[0][1] is None
+
+
+def test_used_the_word_ties_the_word_to_its_speaker():
+    article = "Mayor Aron Feld was asked about the strike, and he used the word “sabotage” twice."
+    assert speakers(article)[0][1] == "Aron Feld"
+
+
+def test_was_how_x_described_it():
+    article = "“A slow-motion catastrophe” was how Professor Lise Amundsen described the drought."
+    assert speakers(article)[0][1] == "Lise Amundsen"
+
+
+def test_a_later_quotation_without_attribution_does_not_share_the_speaker():
+    article = "He said “basta,” borrowed from the Italian word for “enough”, and Mayor Aron Feld said “never again.”"
+    found = dict(speakers(article))
+    assert found["enough"] is None
+
+
+def test_an_earlier_quotation_shares_the_speaker_of_its_sentence():
+    article = "“Build it” and “build it now,” Mayor Aron Feld said."
+    assert [speaker for _, speaker in speakers(article)] == ["Aron Feld", "Aron Feld"]
+
+
+def test_a_translation_after_an_attributed_quotation_shares_its_speaker():
+    article = "“Wir schaffen das”, sagte Mayor Aron Feld, loosely translated “we will manage this”."
+    assert [speaker for _, speaker in speakers(article)] == ["Aron Feld", "Aron Feld"]
