@@ -948,9 +948,10 @@ def attribute(
                 if following:
                     speaker, mention = following
                     how = "following"
-        if speaker:
+        if speaker and how != "passive":  # a passive agent is not the speaker of the sentence's other quotations
             sentence_speaker[index] = (speaker, mention or speaker)
             attributed_at[index] = span.open_at
+        if speaker:
             resolver.speakers_so_far.append((span.open_at, speaker))
         attribution = Attribution(speaker, mention if speaker else None, how if speaker else "none")
         results.append(attribution)
@@ -981,13 +982,38 @@ def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str
         if found:
             return found, "after"
     before = masked[s_start : span.open_at]
+    if span.close_at is not None and _PASSIVE_BEFORE.search(before):
+        agent = _AGENT_AFTER.match(masked, span.close_at + 1, s_end)
+        if agent:
+            return agent.group("np"), "passive"  # is considered “…” by X
     found = _before_attribution(before)
     if found:
         return found, "before"
     according = _ACCORDING.search(masked[s_start:s_end])
     if according:
         return according.group("np"), "according"
+    used = _USED_BY_BEFORE.search(before)
+    if used:
+        return used.group("np"), "passive"  # the word used by X — “…”
     return None, "none"
+
+
+# Passive attributions: 'is considered “…” by X', 'the term used by X in the interview, “…”'.
+# The agent: lower-case descriptions may stand before the name ("French novelist X"), not
+# prepositions ("X at the Sorbonne" ends at X).
+_AGENT = (
+    rf"(?P<np>(?:the\s+)?(?:(?:{_CAP_TOKEN}\s+)*(?!(?:at|of|in|on|for|the|from|with|during|after|before|"
+    rf"and|to|a|an)\b)[a-z][\w\-]*\s+){{0,2}}{_CAP_TOKEN}(?:[^\S\n]+{_CAP_TOKEN})*)"
+)
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:is|was|are|were|been|being)\s+(?:\w+ly\s+)?(?:considered|described|called|dubbed|labell?ed|"
+    r"branded|termed|deemed|judged|defined|qualified)\s+(?:as\s+)?(?:an?\s+|the\s+)?$"
+)
+_AGENT_AFTER = re.compile(r"[,”\"’'»]?\s*by\s+" + _AGENT)
+_USED_BY_BEFORE = re.compile(
+    r"\b(?:word|term|expression|phrase|verb|adjective|slogan|insult)\s+used\s+by\s+" + _AGENT
+    + r"[^.;:!?" + MASK + r"]{0,60}?[\s,:—–-]*$"
+)
 
 
 def _previous_speaker(

@@ -189,3 +189,28 @@ def test_an_earlier_quotation_shares_the_speaker_of_its_sentence():
 def test_a_translation_after_an_attributed_quotation_shares_its_speaker():
     article = "“Wir schaffen das”, sagte Mayor Aron Feld, loosely translated “we will manage this”."
     assert [speaker for _, speaker in speakers(article)] == ["Aron Feld", "Aron Feld"]
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "The plan is considered “deeply flawed” by Professor Lise Amundsen of the institute.",
+        "The plan was widely described as “a gamble” by Professor Lise Amundsen.",
+        "The word used by Professor Lise Amundsen in the lecture — “reckless” — drew protests.",
+    ],
+)
+def test_passive_attributions(article):
+    assert speakers(article)[0][1] == "Lise Amundsen"
+
+
+def test_passive_without_agent_has_no_speaker():
+    article = "The plan is considered “deeply flawed” in the region."
+    assert speakers(article)[0][1] is None
+
+
+def test_passive_agent_is_the_name_after_its_description():
+    article = (
+        "The slang word “zoff”, from “zoffen”, is considered “rather vulgar” by German dictionary Duden "
+        "and by Professor Lise Amundsen at the Sorbonne."
+    )
+    assert speakers(article) == [("zoff", None), ("zoffen", None), ("rather vulgar", "Duden")]
