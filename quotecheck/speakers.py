@@ -982,6 +982,13 @@ def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str
         if found:
             return found, "after"
     before = masked[s_start : span.open_at]
+    if span.close_at is not None and _LEADING_PARTICIPLE.match(before):
+        # Calling it “…”, X walked out: the subject of the main clause, after the comma
+        comma = masked.find(", ", span.close_at, s_end)
+        if comma >= 0 and MASK not in masked[span.close_at + 1 : comma]:
+            subject = sentence_subject(masked[comma + 2 : s_end])
+            return (subject, "before") if subject else (None, "none")
+        return None, "none"
     if span.close_at is not None and _PASSIVE_BEFORE.search(before):
         agent = _AGENT_AFTER.match(masked, span.close_at + 1, s_end)
         if agent:
@@ -996,6 +1003,15 @@ def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str
     if used:
         return used.group("np"), "passive"  # the word used by X — “…”
     return None, "none"
+
+
+# A sentence that opens with a participle of a speech verb, the quotation inside that opening
+# clause (no comma yet): "Saying he wants to “…” the landlords, X ...", "En disant vouloir «…», X".
+_LEADING_PARTICIPLE = re.compile(
+    r"\s*(?:(?=[A-Z]\w*ing\b)" + VERB + r"|En\s+(?:disant|affirmant|déclarant|qualifiant|promettant|"
+    r"expliquant|annonçant|assurant)|Diciendo|Afirmando|Calificando)\b[^,;:.!?" + MASK + r"]*$",
+    re.I,
+)
 
 
 # Passive attributions: 'is considered “…” by X', 'the term used by X in the interview, “…”'.

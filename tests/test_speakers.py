@@ -214,3 +214,16 @@ def test_passive_agent_is_the_name_after_its_description():
         "and by Professor Lise Amundsen at the Sorbonne."
     )
     assert speakers(article) == [("zoff", None), ("zoffen", None), ("rather vulgar", "Duden")]
+
+
+@pytest.mark.parametrize(
+    "article, expected",
+    [
+        ("Saying he wants to “squeeze” the landlords, Mayor Aron Feld angered the council.", "Aron Feld"),
+        ("Calling the plan “reckless”, Mayor Aron Feld walked out.", "Aron Feld"),
+        ("En disant vouloir «punir» les fraudeurs, Aron Feld a provoqué une tempête.", "Aron Feld"),
+        ("Calling the plan “reckless”, a senior official walked out.", None),
+    ],
+)
+def test_leading_participle_clause_takes_the_main_subject(article, expected):
+    assert speakers(article)[0][1] == expected
