@@ -225,6 +225,12 @@ SCARE_MAX_WORDS = 2
 
 _KIND_WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 _ENDS_WITH_PUNCTUATION = re.compile(r"[.!?,]\s*$")
+# Words after which one capitalized word in marks is a name (English and Romance languages only:
+# a German noun is capitalized whatever it is).
+_NAME_SLOT_BEFORE = re.compile(
+    r"(?<!\w)(?:the|to|in|of|at|on|by|from|au|aux|du|le|la|les|des|dans|el|del|al|los|las|il|lo|nel|dal|"
+    r"sul|della)\s*$"
+)
 
 
 def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
@@ -241,6 +247,10 @@ def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
     title_like = len(words) <= 4 and all(word[0].isupper() or word.isdigit() for word in words)
     if title_like and len(words) >= 2 and not _ENDS_WITH_PUNCTUATION.search(inner):
         return SCARE  # a name or a title: ‘Climate Summit’, “Le Monde”
+    if (len(words) == 1 and words[0][:1].isupper() and not words[0].isupper()
+            and not _ENDS_WITH_PUNCTUATION.search(inner)
+            and _NAME_SLOT_BEFORE.search(text, max(0, span.open_at - 8), span.open_at)):
+        return SCARE  # one capitalized word after an article or preposition: a name, the “Courier”
     if not attributed:
         if len(words) <= SCARE_MAX_WORDS:
             return SCARE

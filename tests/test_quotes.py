@@ -111,6 +111,15 @@ def test_title_like_quotation_is_scare():
     assert extract_text(article)[0].kind == "scare"
 
 
+def test_one_capitalized_word_after_an_article_or_preposition_is_a_name():
+    article = "“We will win,” Mayor Aron Feld told the «Courier» on Tuesday, in an interview au «Matin»."
+    kinds = {q.text: (q.kind, q.speaker) for q in extract_text(article)}
+    assert kinds["Courier"] == ("scare", None)
+    assert kinds["Matin"] == ("scare", None)
+    # a word the speaker used stays his, and a German noun is capitalized whatever it is
+    assert extract_text("Mayor Aron Feld said the word “Angst” explained it.")[0].kind == "fragment"
+
+
 # -- properties --------------------------------------------------------------------------------
 
 marks = st.sampled_from(list("\"'“”‘’«»„‹›"))
