@@ -443,7 +443,8 @@ def describe(records: Sequence[QuoteRecord], *, cluster_id: int | None = None) -
 
 
 def _member(record: QuoteRecord, reference_text: str) -> Member:
-    if record.text == reference_text:  # the reference itself (every singleton): nothing to compare
+    if record.text == reference_text or fold(record.text) == fold(reference_text):
+        # the reference itself (every singleton) or a copy of it: no words to compare
         return Member(record.id, record.outlet, record.published, record.text, VERBATIM, 100.0, 100.0, ())
     found = _relation(record.text, reference_text)
     return Member(
