@@ -357,18 +357,26 @@ class Store:
         found = self._search_clustered(" AND ".join(quoted), speaker, outlet, limit)
         if len(found) >= min(limit, ENOUGH_CANDIDATES) or len(terms) < 2:
             return found
-        # A typo or a changed word: every word but one (each left out in turn), as fast as the
-        # first search; any word at all (slow on a large store) only when that finds nothing.
+        # A typo: words the index has never seen are dropped. A changed word: every word but one,
+        # each left out in turn. Both stay as fast as the first search; any word at all (slow on a
+        # large store) only when they find nothing.
+        known = [term for term in quoted if self._indexed(term)]
+        queries = [" AND ".join(known)] if known and len(known) < len(quoted) else []
+        if len(known) > 2:
+            queries += [" AND ".join(known[:i] + known[i + 1 :]) for i in range(len(known))]
         seen = {row["id"] for row in found}
-        leave_one_out = [" AND ".join(quoted[:i] + quoted[i + 1 :]) for i in range(len(quoted))]
-        for query in leave_one_out if len(quoted) > 2 else []:
+        for query in queries:
             for row in self._search_clustered(query, speaker, outlet, limit):
                 if row["id"] not in seen:
                     seen.add(row["id"])
                     found.append(row)
-        if found:
+        if found or not known:
             return found
-        return self._search_clustered(" OR ".join(quoted), speaker, outlet, limit)
+        return self._search_clustered(" OR ".join(known), speaker, outlet, limit)
+
+    def _indexed(self, term: str) -> bool:
+        """Whether any quotation has this (quoted) full-text term."""
+        return self.db.execute("select 1 from quotes_fts where quotes_fts match ? limit 1", [term]).fetchone() is not None
 
     def _search_clustered(self, match: str, speaker: str | None, outlet: str | None, limit: int) -> list[dict[str, Any]]:
         sql = (
