@@ -167,7 +167,8 @@ TITLE_WORDS = {
     "activist", "author", "writer", "actor", "actress", "singer", "coach", "manager", "player", "scientist",
     "researcher", "doctor", "nurse", "teacher", "journalist", "reporter", "editor", "columnist",
     "historian", "lecturer", "strategist", "consultant", "adviser", "advisor", "generalsekretar", "generaal", "secretaris",
-    "secretario", "secretaire", "segretario", "kanzler", "kanzlerin", "bundeskanzler", "senior", "junior", "assistant", "acting", "mp", "mep",
+    "secretario", "secretaire", "segretario", "kanzler", "kanzlerin", "bundeskanzler",
+    "prasident", "prasidentin", "ministerin", "burgermeister", "burgermeisterin", "senior", "junior", "assistant", "acting", "mp", "mep",
 }
 _NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin",
                    "ibn", "al", "y", "dos", "das", "ter", "zu", "st"}
@@ -945,9 +946,12 @@ def attribute(
                 how = "previous"
             else:
                 following = _following_attribution(masked, span, resolver)
-                if following:
-                    speaker, mention = following
-                    how = "following"
+                reported = None if following else _reported_speech_speaker(
+                    masked, sentences, index, sentence_speaker, resolver
+                )
+                if following or reported:
+                    speaker, mention = following or reported
+                    how = "following" if following else "reported"
         if speaker and how != "passive":  # a passive agent is not the speaker of the sentence's other quotations
             sentence_speaker[index] = (speaker, mention or speaker)
             attributed_at[index] = span.open_at
@@ -1101,6 +1105,49 @@ def _following_attribution(masked: str, span: Span, resolver: Resolver) -> tuple
     mention = found.group("after") or found.group("of") or found.group("subject")
     speaker = resolver.resolve(mention, found.start(), next_start)
     return (speaker, mention) if speaker else None
+
+
+# German reported speech: the subjunctive (Konjunktiv I) of the reporter's own words marks a
+# sentence as still reporting the speaker named just before ("…, sagte er. Vielmehr sei die „…“").
+_KONJUNKTIV = re.compile(r"\b(?:sei|seien|könne|könnten|müsse|müssten|solle|dürfe|wolle|habe|werde|gebe|stehe|liege)\b")
+_GERMAN_INVERTED = re.compile(
+    r",\s*(?:sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|warnt|schrieb|so)\s+"
+    rf"(?P<np>er|sie|(?:der|die)\s+[\w\-]+|(?:{_CAP_TOKEN}\s+){{0,3}}{_CAP_TOKEN})\b"
+)
+# How many sentences back reported speech may run to its attribution.
+REPORTED_SPEECH_SENTENCES = 3
+
+
+def _reported_speech_speaker(
+    masked: str,
+    sentences: list[tuple[int, int]],
+    index: int,
+    sentence_speaker: dict[int, tuple[str, str]],
+    resolver: Resolver,
+) -> tuple[str, str] | None:
+    """The speaker of a German sentence in reported speech: the attribution of the sentence
+    just before, reached through at most a few sentences that are reported speech too."""
+    s_start, s_end = sentences[index]
+    if not _KONJUNKTIV.search(masked, s_start, s_end):
+        return None
+    previous = index - 1
+    steps = 0
+    while previous >= 0 and steps < REPORTED_SPEECH_SENTENCES:
+        p_start, p_end = sentences[previous]
+        if not masked[p_start:p_end].strip():
+            previous -= 1
+            continue
+        if previous in sentence_speaker:
+            return sentence_speaker[previous]
+        inverted = _GERMAN_INVERTED.search(masked, p_start, p_end)
+        if inverted:
+            speaker = resolver.resolve(inverted.group("np"), inverted.start("np"), p_start)
+            return (speaker, inverted.group("np")) if speaker else None
+        if not _KONJUNKTIV.search(masked, p_start, p_end):
+            return None
+        previous -= 1
+        steps += 1
+    return None
 
 
 def article_aliases(text: str, known: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -227,3 +227,15 @@ def test_passive_agent_is_the_name_after_its_description():
 )
 def test_leading_participle_clause_takes_the_main_subject(article, expected):
     assert speakers(article)[0][1] == expected
+
+
+def test_german_reported_speech_keeps_the_speaker_named_before():
+    article = (
+        "Die Lage an der Küste sei ernst, sagte Bürgermeisterin Greta Lind am Montag. Vielmehr sei eine "
+        "„Zeit der Dürre“ angebrochen. Zwar könne man noch handeln. Dazu seien jedoch „harte, schnelle "
+        "Schritte“ nötig.\n\nDer Hafen bleibt eine „offene Baustelle“."
+    )
+    found = speakers(article)
+    assert found[0] == ("Zeit der Dürre", "Greta Lind")
+    assert found[1] == ("harte, schnelle Schritte", "Greta Lind")
+    assert found[2][1] is None  # indicative again: the reporter's own words
