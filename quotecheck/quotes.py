@@ -233,6 +233,24 @@ _NAME_SLOT_BEFORE = re.compile(
 )
 
 
+# A heading: a line of its own, of at most this many words, with no final punctuation.
+HEADING_MAX_WORDS = 10
+_HEADING_END = re.compile(r"[.!?:;,…]\s*$")
+
+
+def in_heading(text: str, span: Span) -> bool:
+    """The quotation stands in a heading or section title: a short line of its own that does not
+    end like a sentence ('Harsh reality' of climate change)."""
+    line_start = text.rfind("\n", 0, span.open_at) + 1
+    line_end = text.find("\n", span.open_at)
+    if line_end < 0:
+        line_end = len(text)
+    line = text[line_start:line_end].strip().rstrip(ALL_MARKS).rstrip()
+    if not line or _HEADING_END.search(line) or len(line) > 12 * HEADING_MAX_WORDS:
+        return False
+    return len(_KIND_WORD.findall(line)) <= HEADING_MAX_WORDS
+
+
 def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
     """direct, fragment or scare.
 
@@ -252,7 +270,7 @@ def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
             and _NAME_SLOT_BEFORE.search(text, max(0, span.open_at - 8), span.open_at)):
         return SCARE  # one capitalized word after an article or preposition: a name, the “Courier”
     if not attributed:
-        if len(words) <= SCARE_MAX_WORDS:
+        if len(words) <= SCARE_MAX_WORDS or (len(words) <= FRAGMENT_MAX_WORDS and in_heading(text, span)):
             return SCARE
         if woven and len(words) <= FRAGMENT_MAX_WORDS:
             return SCARE

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from .normalize import fold as _fold_uncached
 from .normalize import strip_accents
-from .quotes import Span, find_spans
+from .quotes import Span, find_spans, in_heading
 
 # Names repeat within and across articles: fold each once.
 fold = functools.lru_cache(maxsize=100_000)(_fold_uncached)
@@ -1047,8 +1047,8 @@ def _previous_speaker(
 ) -> tuple[str, str] | None:
     """The speaker of the sentence just before, when the quotation opens its own sentence and
     is more than a word or two (a lone short quotation is a heading, not a continuation)."""
-    if len(_WORD.findall(text, span.start, span.end)) <= 2:
-        return None
+    if len(_WORD.findall(text, span.start, span.end)) <= 2 or in_heading(text, span):
+        return None  # a heading is no continuation
     s_start, _ = sentences[index]
     if masked[s_start : span.open_at].strip(" \n\t:—–-"):
         return None  # woven into a sentence of the reporter's with no attribution

@@ -120,6 +120,25 @@ def test_one_capitalized_word_after_an_article_or_preposition_is_a_name():
     assert extract_text("Mayor Aron Feld said the word “Angst” explained it.")[0].kind == "fragment"
 
 
+def test_short_quotation_in_a_heading_is_scare_and_no_continuation():
+    article = (
+        "“The harbour will reopen next spring,” Mayor Aron Feld said on Monday.\n\n"
+        "‘A long cold winter’ for the fishermen\n\n"
+        "The fleet has been idle since March."
+    )
+    heading = extract_text(article)[1]
+    assert (heading.text, heading.kind, heading.speaker) == ("A long cold winter", "scare", None)
+
+
+def test_a_quoted_sentence_standing_alone_is_still_a_continuation():
+    article = (
+        "“The harbour will reopen next spring,” Mayor Aron Feld said on Monday.\n\n"
+        "“A long cold winter is behind us.”"
+    )
+    last = extract_text(article)[1]
+    assert (last.kind, last.speaker) == ("direct", "Aron Feld")
+
+
 # -- properties --------------------------------------------------------------------------------
 
 marks = st.sampled_from(list("\"'“”‘’«»„‹›"))
