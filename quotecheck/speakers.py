@@ -347,6 +347,15 @@ class ArticleNames:
         return len(self.fullest(mention.tokens)) >= 2 or mention.subject_like
 
 
+# Head nouns of descriptions that name an organisation ("the agency said"): resolved to an
+# organisation named before, never to a person.
+_ORGANISATION_NOUNS = {
+    "agency", "ministry", "department", "company", "firm", "airline", "government", "police", "court",
+    "office", "organisation", "organization", "group", "service", "union", "commission", "committee",
+    "council", "bank", "institute", "university", "party", "army", "embassy", "foundation", "association",
+    "federation", "network", "newspaper", "broadcaster", "club", "charity", "watchdog", "regulator",
+    "observatory", "programme", "program", "body", "board", "authority", "administration", "team",
+}
 _PERSONAL_TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "judge", "senator", "governor", "mayor",
                     "prof", "professor", "sir", "king", "queen", "pope", "chancellor", "secretary-general"}
 
@@ -878,6 +887,8 @@ class Resolver:
         if not words or words[0] not in {"the", "le", "la", "el", "der", "die", "de", "het"}:
             return None  # "a senior official": an unnamed source
         head = words[-1]
+        if head in _ORGANISATION_NOUNS:
+            return self._organisation(head, position)
         people = [m for m in self.names.mentions if head in m.titles and self.names.is_person(m)]
         before = [m for m in people if m.start < position]
         if before or people:
@@ -886,6 +897,18 @@ class Resolver:
             return self._most_salient({name for _, name in self.speakers_so_far}, position)
         people = {self.canonical(m.tokens) for m in self.names.between(0, position) if self.names.is_person(m)}
         return self._most_salient(people, position) if people else None
+
+    def _organisation(self, head: str, position: int) -> str | None:
+        """'the agency', 'the airline': the latest organisation named before with that word in
+        its name (World Weather Agency, Nordwind Airlines), never a person."""
+        forms = {head, head + "s", head + "es"}
+        if head.endswith("y"):
+            forms.add(head[:-1] + "ies")
+        window_start = max(0, position - ANTECEDENT_WINDOW_CHARS)
+        for mention in reversed(self.names.between(window_start, position)):
+            if len(mention.tokens) >= 2 and forms & set(_fold_tokens(mention.tokens)):
+                return self.canonical(mention.tokens)
+        return None
 
     def _most_salient(self, names: set[str], position: int) -> str:
         """Of several people, the one mentioned and quoted most before `position`."""

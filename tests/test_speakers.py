@@ -239,3 +239,21 @@ def test_german_reported_speech_keeps_the_speaker_named_before():
     assert found[0] == ("Zeit der Dürre", "Greta Lind")
     assert found[1] == ("harte, schnelle Schritte", "Greta Lind")
     assert found[2][1] is None  # indicative again: the reporter's own words
+
+
+@pytest.mark.parametrize(
+    "article, expected",
+    [
+        ("The World Weather Agency (WWA) published its data on Monday. “July was the hottest month,” the agency said.",
+         "World Weather Agency"),
+        ("Nordwind Airlines apologised on Monday. “We regret the delay,” the airline said.", "Nordwind Airlines"),
+        ("“We regret the delay,” Nordwind Airlines said in a statement.", "Nordwind Airlines"),
+    ],
+)
+def test_organisations_as_speakers(article, expected):
+    assert speakers(article)[-1][1] == expected
+
+
+def test_an_organisation_description_never_resolves_to_a_person():
+    article = "“We regret the delay,” Captain Aron Feld said.\n\n“We are sorry for the trouble,” the airline said."
+    assert speakers(article)[-1][1] is None
