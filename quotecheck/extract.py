@@ -31,7 +31,13 @@ def extract_text(text: str, known_speakers: Mapping[str, str] | None = None) -> 
     quotations = []
     for span, attribution in zip(spans, attributions, strict=True):
         s_start, s_end = _sentence_around(sentences, starts, span)
-        kind = kind_of(text, span, woven=_is_woven(masked, span, s_start), attributed=bool(attribution.speaker))
+        kind = kind_of(
+            text,
+            span,
+            woven=_is_woven(masked, span, s_start),
+            attributed=bool(attribution.speaker),
+            echoed=attribution.how == "echo",
+        )
         keeps_speaker = kind != "scare"
         quotations.append(
             Quotation(

@@ -251,10 +251,11 @@ def in_heading(text: str, span: Span) -> bool:
     return len(_KIND_WORD.findall(line)) <= HEADING_MAX_WORDS
 
 
-def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
+def kind_of(text: str, span: Span, *, woven: bool, attributed: bool, echoed: bool = False) -> str:
     """direct, fragment or scare.
 
-    - scare: a word or two (or a short Title Like Name) that nobody is said to have said; also
+    - scare: a word or two (or a short Title Like Name, unless `echoed`: words a speaker is
+      quoted saying elsewhere in the article) that nobody is said to have said; also
       a short woven phrase with no speaker within reach;
     - fragment: a short phrase of a speaker's, woven into the reporter's sentence or nested in
       a longer quotation;
@@ -263,7 +264,7 @@ def kind_of(text: str, span: Span, *, woven: bool, attributed: bool) -> str:
     inner = text[span.start : span.end]
     words = _KIND_WORD.findall(inner)
     title_like = len(words) <= 4 and all(word[0].isupper() or word.isdigit() for word in words)
-    if title_like and len(words) >= 2 and not _ENDS_WITH_PUNCTUATION.search(inner):
+    if title_like and len(words) >= 2 and not echoed and not _ENDS_WITH_PUNCTUATION.search(inner):
         return SCARE  # a name or a title: ‘Climate Summit’, “Le Monde”
     if (len(words) == 1 and words[0][:1].isupper() and not words[0].isupper()
             and not _ENDS_WITH_PUNCTUATION.search(inner)

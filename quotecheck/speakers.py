@@ -993,7 +993,35 @@ def attribute(
                      or len(_WORD.findall(text, spans[position].start, spans[position].end)) > 2)):
             speaker, mention = sentence_speaker[index]
             results[position] = Attribution(speaker, mention, "same sentence")
+    return _echoes(text, spans, results)
+
+
+def _echoes(text: str, spans: list[Span], results: list[Attribution]) -> list[Attribution]:
+    """A quotation with no attribution whose words are those of a quotation the article
+    attributes (a heading that repeats them, a phrase quoted again) takes that speaker."""
+    said: dict[str, set[tuple[str, str]]] = {}
+    for span, result in zip(spans, results, strict=True):
+        if result.speaker and result.how not in ("nested", "echo"):
+            said.setdefault(_echo_key(text[span.start : span.end]), set()).add((result.speaker, result.as_written or ""))
+    if not said:
+        return results
+    for position, (span, result) in enumerate(zip(spans, results, strict=True)):
+        if result.speaker or span.depth:
+            continue
+        key = _echo_key(text[span.start : span.end])
+        if not key:
+            continue
+        found = said.get(key, set())
+        if not found and " " in key:
+            found = {entry for words, entries in said.items() if f" {key} " in f" {words} " for entry in entries}
+        if len({speaker for speaker, _ in found}) == 1:
+            speaker, mention = min(found)
+            results[position] = Attribution(speaker, mention, "echo")
     return results
+
+
+def _echo_key(quotation: str) -> str:
+    return " ".join(fold(word) for word in _WORD.findall(quotation))
 
 
 def sentence_of(starts: list[int], position: int) -> int:

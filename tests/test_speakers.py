@@ -257,3 +257,14 @@ def test_organisations_as_speakers(article, expected):
 def test_an_organisation_description_never_resolves_to_a_person():
     article = "“We regret the delay,” Captain Aron Feld said.\n\n“We are sorry for the trouble,” the airline said."
     assert speakers(article)[-1][1] is None
+
+
+def test_a_heading_that_repeats_attributed_words_takes_their_speaker():
+    article = (
+        "‘Slow Poison’\n\n"
+        "Health Minister Greta Lind on Monday called the new pesticide a “slow poison” for farmers.\n\n"
+        "The “Harvest Fund” will pay for the cleanup."
+    )
+    found = {q.text: (q.kind, q.speaker) for q in extract_text(article)}
+    assert found["Slow Poison"] == ("fragment", "Greta Lind")
+    assert found["Harvest Fund"] == ("scare", None)
