@@ -529,6 +529,9 @@ def _strip_time_phrase(words: str) -> str:
 _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|" + MASK + r"+[\"”“’'»]?")
 
 
+_USED_THE_WORD = re.compile(r"us(?:e|es|ed|ing)\s", re.I)
+
+
 def _before_attribution(before: str) -> str | None:
     """The subject of the nearest speech verb before an opening mark in the same sentence.
 
@@ -536,6 +539,8 @@ def _before_attribution(before: str) -> str | None:
     subject of the sentence."""
     borrows = False
     for verb in reversed(list(_VERB_RE.finditer(before))):
+        if _USED_THE_WORD.match(verb.group()) and before[verb.end() :].strip():
+            continue  # "used the word" names the quotation right after it, no other
         head = before[: verb.start()]
         clause = _CLAUSE_BREAK.split(head)[-1]
         words = clause.split()
@@ -1131,7 +1136,8 @@ _FOLLOWING_ATTRIBUTION = re.compile(
     rf"|(?:Those|These|That|Such)\s+(?:were|was|are|is)\s+the\s+(?:words|remarks|comments|verdict|warning)\s+of\s+"
     rf"(?P<of>(?:the\s+)?(?:[\w’'\-]+\s+){{0,3}}?{_CAP_TOKEN}(?:[^\S\n]+{_CAP_TOKEN})*)"
     rf"|(?P<subject>(?:{_CAP_TOKEN}[^\S\n]+){{0,5}}{_CAP_TOKEN}|[Tt]he\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*){{0,3}})"
-    rf"\s+(?:made|gave|delivered)\s+(?:the|these|those|this|that|his|her)\s+(?:remarks?|comments?|statement|warning))\b"
+    rf"\s+(?:made|gave|delivered)\s+(?:the|these|those|this|that|his|her)\s+(?:[a-z][\w\-]*\s+){{0,2}}?"
+    rf"(?:remarks?|comments?|statement|warning))\b"
 )
 _QUOTATION_ALONE = re.compile(r"[\s" + re.escape("".join(sorted(set("\"“”„‟«»〝〞＂'‘’‚‛‹›")))) + MASK + r".,…!?:;—–-]*")
 

@@ -150,6 +150,7 @@ def test_capitalized_title_with_the_is_a_role():
         "So said Finance Minister Petra Novak in a speech to parliament on Monday.",
         "Those were the words of Finance Minister Petra Novak on Monday.",
         "Finance Minister Petra Novak made the remarks at a conference in Vienna.",
+        "Finance Minister Petra Novak made the startling statement in a speech in Vienna.",
     ],
 )
 def test_forward_attribution_after_a_quotation_standing_alone(after):
@@ -168,6 +169,11 @@ def test_no_forward_attribution_for_a_quotation_inside_a_sentence():
 def test_used_the_word_ties_the_word_to_its_speaker():
     article = "Mayor Aron Feld was asked about the strike, and he used the word “sabotage” twice."
     assert speakers(article)[0][1] == "Aron Feld"
+
+
+def test_used_the_word_names_only_the_quotation_right_after_it():
+    article = "Mayor Aron Feld used the word “basta,” borrowed from the Italian word for “enough”."
+    assert speakers(article) == [("basta,", "Aron Feld"), ("enough", None)]
 
 
 def test_was_how_x_described_it():
