@@ -246,6 +246,8 @@ def in_heading(text: str, span: Span) -> bool:
     if line_end < 0:
         line_end = len(text)
     line = text[line_start:line_end].strip().rstrip(ALL_MARKS).rstrip()
+    if _HEADING_END.search(text, span.start, span.end):
+        return False  # a quoted sentence ends with its own punctuation
     if not line or _HEADING_END.search(line) or len(line) > 12 * HEADING_MAX_WORDS:
         return False
     return len(_KIND_WORD.findall(line)) <= HEADING_MAX_WORDS

@@ -529,6 +529,16 @@ def _strip_time_phrase(words: str) -> str:
 _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|" + MASK + r"+[\"”“’'»]?")
 
 
+# A name set off by commas right before the verb: "The mayor, Aron Feld, said".
+_APPOSITIVE_NAME = re.compile(rf",\s((?:{_CAP_TOKEN}\s+)+{_CAP_TOKEN}),$")
+
+
+def _is_name(mention: str, words: int) -> bool:
+    """A person's name of at least `words` words (no place or organisation word in it)."""
+    tokens, _ = name_tokens(mention)
+    return len(tokens) >= words and not any(fold(token) in _NOT_PERSON_WORDS for token in tokens)
+
+
 _USED_THE_WORD = re.compile(r"us(?:e|es|ed|ing)\s", re.I)
 
 
@@ -546,6 +556,10 @@ def _before_attribution(before: str) -> str | None:
         words = clause.split()
         while words and (words[-1].lower() in _AUXILIARIES or words[-1].lower().endswith("ly")):
             words.pop()  # "has long", "also"
+        if words and words[-1].endswith(","):
+            named = _APPOSITIVE_NAME.search(" ".join(words[-MAX_SUBJECT_WORDS:]))
+            if named and _is_name(named.group(1), 2):
+                return named.group(1)  # "The mayor, Aron Feld, said"
         if not words or words[-1].endswith(",") or words[-1].lower() in {"and", "but", "who", "which", "then"}:
             borrows = True
             continue
@@ -903,6 +917,13 @@ class Resolver:
         people = {self.canonical(m.tokens) for m in self.names.between(0, position) if self.names.is_person(m)}
         return self._most_salient(people, position) if people else None
 
+    def mentioned_again(self, name: str, start: int, end: int) -> bool:
+        """Whether a person resolving to `name` is mentioned outside [start, end)."""
+        return any(
+            not start <= mention.start < end and self.names.is_person(mention) and self.canonical(mention.tokens) == name
+            for mention in self.names.mentions
+        )
+
     def _organisation(self, head: str, position: int) -> str | None:
         """'the agency', 'the airline': the latest organisation named before with that word in
         its name (World Weather Agency, Nordwind Airlines), never a person."""
@@ -967,6 +988,8 @@ def attribute(
         s_start, s_end = sentences[index]
         mention, how = _mention_for(masked, span, s_start, s_end)
         speaker = resolver.resolve(mention, span.open_at, s_start) if mention else None
+        if how == "headline" and speaker and not resolver.mentioned_again(speaker, s_start, s_end):
+            speaker, mention, how = None, None, "none"  # "Climate Crisis: “…”" names nobody
         if speaker is None and mention is None:
             previous = _previous_speaker(text, masked, sentences, index, sentence_speaker, resolver, span)
             if previous:
@@ -1041,6 +1064,12 @@ def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str
         found = _after_attribution(after)
         if found:
             return found, "after"
+        signed = _DASH_SIGNATURE.match(after)
+        if signed and _is_name(signed.group("np"), 2):
+            return signed.group("np"), "after"  # “…” — Aron Feld
+    headline = _NAME_COLON.fullmatch(masked, s_start, span.open_at)
+    if headline and _is_name(headline.group("np"), 1):
+        return headline.group("np"), "headline"  # Aron Feld: “…”
     before = masked[s_start : span.open_at]
     if span.close_at is not None and _LEADING_PARTICIPLE.match(before):
         # Calling it “…”, X walked out: the subject of the main clause, after the comma
@@ -1063,6 +1092,13 @@ def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str
     if used:
         return used.group("np"), "passive"  # the word used by X — “…”
     return None, "none"
+
+
+# A quotation signed with a dash ("“…” — Aron Feld") or introduced by a name and a colon at the
+# start of a line ("Aron Feld: “…”", the headline convention, when the article mentions that
+# person elsewhere).
+_DASH_SIGNATURE = re.compile(rf"[^\S\n]*[—–-][^\S\n]*(?P<np>(?:{_CAP_TOKEN}[^\S\n]+)+{_CAP_TOKEN})[^\S\n]*(?:\n|$)")
+_NAME_COLON = re.compile(rf"(?<![^\n])[^\S\n]*(?P<np>(?:{_CAP_TOKEN}[^\S\n]+)*{_CAP_TOKEN}):[^\S\n]*")
 
 
 # A sentence that opens with a participle of a speech verb, the quotation inside that opening

@@ -274,3 +274,20 @@ def test_a_heading_that_repeats_attributed_words_takes_their_speaker():
     found = {q.text: (q.kind, q.speaker) for q in extract_text(article)}
     assert found["Slow Poison"] == ("fragment", "Greta Lind")
     assert found["Harvest Fund"] == ("scare", None)
+
+
+@pytest.mark.parametrize(
+    "article, expected",
+    [
+        ("“We will win this fight.” — Aron Feld", "Aron Feld"),
+        ("Feld: “We will win this fight”\n\nMayor Aron Feld told a rally on Sunday that the city would resist.",
+         "Aron Feld"),
+        ("Climate Crisis: “We will win this fight”\n\nMayor Aron Feld told a rally that the city would resist.",
+         None),
+        ("The mayor, Aron Feld, said: “It’s a disgrace.”", "Aron Feld"),
+        ("Mayor Aron Feld’s spokeswoman, Greta Lind, said “the mayor will not resign.”", "Greta Lind"),
+        ("Greta Lind, Mayor Aron Feld’s spokeswoman, said “the mayor will not resign.”", "Greta Lind"),
+    ],
+)
+def test_signatures_headlines_and_appositive_names(article, expected):
+    assert speakers(article)[0][1] == expected
