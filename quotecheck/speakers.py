@@ -812,6 +812,10 @@ def _known_index(known: Mapping[str, str]) -> _KnownIndex:
     return _last_known_index[0]
 
 
+# What may stand between a sentence start and its subject: capitalized title words.
+_SENTENCE_OPENING = re.compile(r"(?:\A|[.!?]\s+|\n)[^\S\n]*(?:[A-Z][\w\-.]*[^\S\n]+){0,3}\Z")
+
+
 @dataclass
 class Resolver:
     """Turns mentions into canonical names for one article."""
@@ -894,7 +898,9 @@ class Resolver:
             speaking.append((speaker.start, self.canonical(speaker.tokens)))
         if speaking:
             return max(speaking)[1]
-        chosen = next((m for m in latest_first if self.names.is_person(m) and m.subject_like), None)
+        chosen = next(
+            (m for m in latest_first if self.names.is_person(m) and (m.subject_like or self._opens_sentence(m))), None
+        )
         if chosen is None:
             chosen = next((m for m in latest_first if self.names.is_person(m)), None)
         return self.canonical(chosen.tokens) if chosen is not None else None
@@ -916,6 +922,10 @@ class Resolver:
             return self._most_salient({name for _, name in self.speakers_so_far}, position)
         people = {self.canonical(m.tokens) for m in self.names.between(0, position) if self.names.is_person(m)}
         return self._most_salient(people, position) if people else None
+
+    def _opens_sentence(self, mention: Mention) -> bool:
+        """The mention begins its sentence, after titles at most: a subject, not an object."""
+        return bool(_SENTENCE_OPENING.search(self.masked, max(0, mention.start - 60), mention.start))
 
     def mentioned_again(self, name: str, start: int, end: int) -> bool:
         """Whether a person resolving to `name` is mentioned outside [start, end)."""

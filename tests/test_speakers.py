@@ -291,3 +291,8 @@ def test_a_heading_that_repeats_attributed_words_takes_their_speaker():
 )
 def test_signatures_headlines_and_appositive_names(article, expected):
     assert speakers(article)[0][1] == expected
+
+
+def test_pronoun_prefers_the_subject_that_opens_the_sentence_over_an_object():
+    article = "Mayor Greta Lind met Aron Feld on Monday.\n\n“We will win this fight,” she said."
+    assert speakers(article)[0][1] == "Greta Lind"
