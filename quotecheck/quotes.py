@@ -225,6 +225,11 @@ SCARE_MAX_WORDS = 2
 
 _KIND_WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 _ENDS_WITH_PUNCTUATION = re.compile(r"[.!?,]\s*$")
+# Words that introduce a name or label rather than speech: so-called, known as, nicknamed.
+_NAMING_BEFORE = re.compile(
+    r"(?:so-called|so\s+called|known\s+as|nicknamed|also\s+called|,\s*(?:dubbed|nicknamed))\s+(?:the\s+|a\s+|an\s+)?$",
+    re.I,
+)
 # Words after which one capitalized word in marks is a name (English and Romance languages only:
 # a German noun is capitalized whatever it is).
 _NAME_SLOT_BEFORE = re.compile(
@@ -272,6 +277,8 @@ def kind_of(text: str, span: Span, *, woven: bool, attributed: bool, echoed: boo
             and not _ENDS_WITH_PUNCTUATION.search(inner)
             and _NAME_SLOT_BEFORE.search(text, max(0, span.open_at - 8), span.open_at)):
         return SCARE  # one capitalized word after an article or preposition: a name, the “Courier”
+    if len(words) <= FRAGMENT_MAX_WORDS and _NAMING_BEFORE.search(text, max(0, span.open_at - 24), span.open_at):
+        return SCARE  # the so-called “…”, known as “…”: a name, not anybody's words
     if not attributed:
         if len(words) <= SCARE_MAX_WORDS or (len(words) <= FRAGMENT_MAX_WORDS and in_heading(text, span)):
             return SCARE

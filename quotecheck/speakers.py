@@ -186,6 +186,10 @@ _NOT_NAMES = {
     "instead", "indeed", "thus", "therefore", "moreover", "according", "some", "many", "most", "all",
     "both", "each", "every", "other", "another", "such", "one", "two", "three", "several", "officials",
     "ready", "asylum", "breaking", "update", "updated", "watch", "listen", "share", "subscribe", "sign",
+    # unnamed groups, capitalized only because they open a sentence ("Critics called it …")
+    "critics", "experts", "analysts", "residents", "protesters", "witnesses", "scientists", "researchers",
+    "activists", "lawmakers", "opponents", "supporters", "observers", "sources", "locals", "campaigners",
+    "economists", "diplomats", "investors", "voters", "fans", "users", "parents", "teachers", "doctors",
 }
 # Words that make a capitalized run a place or an organisation rather than a person.
 _NOT_PERSON_WORDS = {

@@ -139,6 +139,19 @@ def test_a_quoted_sentence_standing_alone_is_still_a_continuation():
     assert (last.kind, last.speaker) == ("direct", "Aron Feld")
 
 
+def test_names_and_labels_are_scare_even_beside_a_speaker():
+    article = (
+        "Mayor Aron Feld said the so-called “green tax” would go. The levy, dubbed the “farm penalty” "
+        "by its critics, is unpopular. Feld, known as “the Bulldozer”, was re-elected."
+    )
+    assert [(q.kind, q.speaker) for q in extract_text(article)] == [("scare", None)] * 3
+
+
+def test_a_group_opening_a_sentence_is_no_name():
+    article = "Mayor Aron Feld defended the levy. Critics called it a “stunt”."
+    assert extract_text(article)[0].speaker is None
+
+
 # -- properties --------------------------------------------------------------------------------
 
 marks = st.sampled_from(list("\"'“”‘’«»„‹›"))
