@@ -225,6 +225,7 @@ SCARE_MAX_WORDS = 2
 
 _KIND_WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 _ENDS_WITH_PUNCTUATION = re.compile(r"[.!?,]\s*$")
+_ENDS_A_SENTENCE = re.compile(r"[.!?…]\s*$")
 # Words that introduce a name or label rather than speech: so-called, known as, nicknamed.
 _NAMING_BEFORE = re.compile(
     r"(?:so-called|so\s+called|known\s+as|nicknamed|also\s+called|,\s*(?:dubbed|nicknamed))\s+(?:the\s+|a\s+|an\s+)?$",
@@ -285,6 +286,8 @@ def kind_of(text: str, span: Span, *, woven: bool, attributed: bool, echoed: boo
         if woven and len(words) <= FRAGMENT_MAX_WORDS:
             return SCARE
         return DIRECT
+    if len(words) <= SCARE_MAX_WORDS and not woven and not span.depth and _ENDS_A_SENTENCE.search(inner):
+        return DIRECT  # “Never.”: a sentence of its own
     if len(words) <= SCARE_MAX_WORDS or span.depth:
         return FRAGMENT
     if len(words) <= FRAGMENT_MAX_WORDS and (woven or inner[:1].islower()):

@@ -1153,8 +1153,9 @@ def _previous_speaker(
 ) -> tuple[str, str] | None:
     """The speaker of the sentence just before, when the quotation opens its own sentence and
     is more than a word or two (a lone short quotation is a heading, not a continuation)."""
-    if len(_WORD.findall(text, span.start, span.end)) <= 2 or in_heading(text, span):
-        return None  # a heading is no continuation
+    short = len(_WORD.findall(text, span.start, span.end)) <= 2
+    if (short and not _SENTENCE_PUNCTUATION_END.search(text, span.start, span.end)) or in_heading(text, span):
+        return None  # a label or a heading is no continuation; “Never.” is
     s_start, _ = sentences[index]
     if masked[s_start : span.open_at].strip(" \n\t:—–-"):
         return None  # woven into a sentence of the reporter's with no attribution
@@ -1255,6 +1256,9 @@ def _reported_speech_speaker(
         previous -= 1
         steps += 1
     return None
+
+
+_SENTENCE_PUNCTUATION_END = re.compile(r"[.!?…]\s*$")
 
 
 def article_aliases(text: str, known: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -296,3 +296,11 @@ def test_signatures_headlines_and_appositive_names(article, expected):
 def test_pronoun_prefers_the_subject_that_opens_the_sentence_over_an_object():
     article = "Mayor Greta Lind met Aron Feld on Monday.\n\n“We will win this fight,” she said."
     assert speakers(article)[0][1] == "Greta Lind"
+
+
+def test_a_short_quoted_sentence_continues_a_split_quotation():
+    article = "“We will not back down,” Mayor Aron Feld said. “Never.” He then left the room."
+    assert [(q.text, q.kind, q.speaker) for q in extract_text(article)] == [
+        ("We will not back down,", "direct", "Aron Feld"),
+        ("Never.", "direct", "Aron Feld"),
+    ]
