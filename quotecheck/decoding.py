@@ -207,10 +207,12 @@ def _legacy(data: bytes, utf8_error: UnicodeDecodeError) -> str:
 def _reads_as_latin_script(text: str) -> bool:
     if _CONTROL_CHAR.search(text):
         return False
-    letters = [char for char in text if char.isalpha()]
-    accented = sum(1 for char in letters if ord(char) > 0x7F)
-    if len(letters) >= 20 and accented > len(letters) / 2:
-        return False  # Cyrillic, Greek, Hebrew ... in their own code page
+    words = [word for word in re.findall(r"[^\W\d_]{2,}", text)]
+    foreign = sum(1 for word in words if not any(char.isascii() for char in word))
+    if sum(map(len, words)) >= 20 and foreign > len(words) / 2:
+        # Cyrillic, Greek, Hebrew ... read in a Western code page: most words have no plain Latin
+        # letter at all ("Ïðèâåò"), where Western words nearly always have some ("Þór", "Ærø")
+        return False
     return _SYMBOL_IN_WORD.search(text) is None
 
 
