@@ -354,31 +354,40 @@ class Store:
         if not terms:
             return []
         quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
-        found = self._search_clustered(" AND ".join(quoted), speaker, outlet, limit)
-        if len(found) >= min(limit, ENOUGH_CANDIDATES) or len(terms) < 2:
+        # Words the index has never seen (typos) are dropped, and so are words in so many quotations
+        # that searching with them costs more than it tells, as long as a rarer word is left.
+        counts = {term: self._count_matches(term) for term in quoted}
+        known = [term for term in quoted if counts[term]]
+        rare = [term for term in known if counts[term] < COMMON_TERM_MATCHES]
+        if not rare:
+            # only common words: ranking every quotation that has them costs too much; take the
+            # first ones found and let the caller's scoring sort them out
+            return self._search_clustered(" AND ".join(known), speaker, outlet, limit, ranked=False) if known else []
+        found = self._search_clustered(" AND ".join(rare), speaker, outlet, limit)
+        if len(found) >= min(limit, ENOUGH_CANDIDATES) or len(rare) < 2:
             return found
-        # A typo: words the index has never seen are dropped. A changed word: every word but one,
-        # each left out in turn. Both stay as fast as the first search; any word at all (slow on a
-        # large store) only when they find nothing.
-        known = [term for term in quoted if self._indexed(term)]
-        queries = [" AND ".join(known)] if known and len(known) < len(quoted) else []
-        if len(known) > 2:
-            queries += [" AND ".join(known[:i] + known[i + 1 :]) for i in range(len(known))]
+        # A changed word: every word but one, each left out in turn, as fast as the first search;
+        # any word at all only when that finds nothing.
         seen = {row["id"] for row in found}
-        for query in queries:
-            for row in self._search_clustered(query, speaker, outlet, limit):
+        for i in range(len(rare) if len(rare) > 2 else 0):
+            for row in self._search_clustered(" AND ".join(rare[:i] + rare[i + 1 :]), speaker, outlet, limit):
                 if row["id"] not in seen:
                     seen.add(row["id"])
                     found.append(row)
-        if found or not known:
+        if found:
             return found
-        return self._search_clustered(" OR ".join(known), speaker, outlet, limit)
+        return self._search_clustered(" OR ".join(rare), speaker, outlet, limit)
 
-    def _indexed(self, term: str) -> bool:
-        """Whether any quotation has this (quoted) full-text term."""
-        return self.db.execute("select 1 from quotes_fts where quotes_fts match ? limit 1", [term]).fetchone() is not None
+    def _count_matches(self, term: str) -> int:
+        """How many quotations have this (quoted) full-text term, counted up to COMMON_TERM_MATCHES."""
+        return self.db.execute(
+            "select count(*) from (select 1 from quotes_fts where quotes_fts match ? limit ?)",
+            [term, COMMON_TERM_MATCHES],
+        ).fetchone()[0]
 
-    def _search_clustered(self, match: str, speaker: str | None, outlet: str | None, limit: int) -> list[dict[str, Any]]:
+    def _search_clustered(
+        self, match: str, speaker: str | None, outlet: str | None, limit: int, *, ranked: bool = True
+    ) -> list[dict[str, Any]]:
         sql = (
             "select q.id, q.text, q.speaker, q.cluster_id, c.speaker as cluster_speaker, a.outlet, a.published "
             "from quotes_fts f join quotes q on q.id = f.rowid join clusters c on c.id = q.cluster_id "
@@ -392,7 +401,7 @@ class Store:
             sql += (" and q.cluster_id in (select q2.cluster_id from quotes q2 join articles a2 "
                     "on a2.id = q2.article_id where a2.outlet = ? collate nocase)")
             params.append(outlet)
-        sql += " order by f.rank limit ?"
+        sql += " order by f.rank limit ?" if ranked else " limit ?"
         params.append(limit)
         return self._dicts(sql, params)
 
@@ -551,6 +560,8 @@ class Store:
 
 # A full-text search finding at least this many quotations with every word of the query is enough.
 ENOUGH_CANDIDATES = 50
+# A word in at least this many quotations is too common to search with when a rarer one is left.
+COMMON_TERM_MATCHES = 2000
 
 
 def _accents(name: str) -> int:
