@@ -532,7 +532,7 @@ class Store:
     # -- reading -----------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        return {table: self.db[table].count for table in ("articles", "quotes")}
+        return {table: self.db[table].count for table in ("articles", "quotes", "clusters")}
 
     def quotation_rows(
         self,

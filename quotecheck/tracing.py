@@ -46,7 +46,7 @@ def update_clusters(store: Store, *, rebuild: bool = False) -> ClusterUpdate:
     if rebuild or len(waiting) > FULL_REBUILD_SHARE * max(clustered, 1):
         return _recluster(store, store.cluster_records(), stored=store.stored_clusters(), rebuild=rebuild)
     if not waiting:
-        return ClusterUpdate(len(store.stored_clusters()), 0, clustered)
+        return ClusterUpdate(store.counts()["clusters"], 0, clustered)
     neighbours = set()
     for record in store.cluster_records(waiting):
         content = [word for word in words(record.text) if word not in STOPWORDS]
@@ -54,7 +54,7 @@ def update_clusters(store: Store, *, rebuild: bool = False) -> ClusterUpdate:
     stored = store.stored_clusters(neighbours)
     ids = set(waiting).union(*stored.values())
     update = _recluster(store, store.cluster_records(sorted(ids)), stored=stored, rebuild=False)
-    return ClusterUpdate(len(store.stored_clusters()), update.changed, store.clustered_count())
+    return ClusterUpdate(store.counts()["clusters"], update.changed, store.clustered_count())
 
 
 def _recluster(store: Store, records: list, *, stored: dict[int, list[int]], rebuild: bool) -> ClusterUpdate:

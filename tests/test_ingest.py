@@ -120,7 +120,7 @@ def test_save_article_reports_added_skipped_updated(store):
 
     retitled = article_from_text(HELLO, path="a.txt", options=Metadata(title="New"))
     assert store.save_article(retitled, extract(retitled)).status == UPDATED
-    assert store.counts() == {"articles": 1, "quotes": first.quotations}
+    assert store.counts() == {"articles": 1, "quotes": first.quotations, "clusters": 0}
 
 
 # -- offsets -------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_a_store_keeps_its_contents_across_reopening(db_path):
     store.save_article(article, [Quotation(text="Hello there,", start=1, end=13)])
     store.close()
     store = Store.open(db_path, create=False)
-    assert store.counts() == {"articles": 1, "quotes": 1}
+    assert store.counts() == {"articles": 1, "quotes": 1, "clusters": 0}
     store.close()
 
 
@@ -200,7 +200,7 @@ def test_an_article_whose_quotations_fail_to_save_is_not_saved_at_all(store):
     broken = Quotation(text="Hello there,", start=1, end=13, kind=None)  # kind is NOT NULL
     with pytest.raises(sqlite3.IntegrityError):
         store.save_article(article, [Quotation(text="Hello", start=1, end=6), broken])
-    assert store.counts() == {"articles": 0, "quotes": 0}
+    assert store.counts() == {"articles": 0, "quotes": 0, "clusters": 0}
     assert store.save_article(article, [Quotation(text="Hello there,", start=1, end=13)]).status == "added"
 
 
