@@ -135,7 +135,7 @@ def check_quotation(
         return Finding(**base, status=OK, relation=found.kind, known=known)
     if found.kind == "truncated":
         return Finding(**base, status=TRUNCATED, relation=found.kind, known=known)
-    earliest = _earliest(store, closest["cluster_id"])
+    earliest = _known(store, store.first_printing(closest["cluster_id"]))
     return Finding(**base, status=ALTERED, relation=found.kind, known=known, earliest=earliest,
                    diff=tuple(word_diff(quotation.text, earliest.text)))
 
@@ -161,11 +161,6 @@ def _known(store: Store, row: Mapping[str, Any]) -> KnownVersion:
     outlets = store.outlets_printing(row["cluster_id"], row["text"])
     return KnownVersion(row["id"], row["text"], row["speaker"] or row["cluster_speaker"], row["outlet"],
                         row["published"], row["cluster_id"], tuple(outlets))
-
-
-def _earliest(store: Store, cluster_id: int) -> KnownVersion:
-    row = store.first_printing(cluster_id)
-    return _known(store, row)
 
 
 # -- output shapes -----------------------------------------------------------------------------

@@ -602,10 +602,6 @@ class CandidateIndex:
             counts.pop(exclude, None)
         return counts
 
-    def is_candidate(self, count: int, size: int, key: int) -> bool:
-        """Whether sharing `count` grams with a version of `size` grams makes `key` a candidate."""
-        return count >= self.min_shared * min(size, self._sizes[key])
-
     def candidates(self, word_list: Sequence[str], speaker: str | None = None, *, exclude: int | None = None) -> list[int]:
         """Keys worth comparing with `word_list` of `speaker`, most shared grams first, then by key."""
         found = grams(word_list)
@@ -618,13 +614,3 @@ class CandidateIndex:
         chosen.sort(key=lambda item: (-item[0], item[1]))
         return [key for _, key in chosen]
 
-
-def candidate_pairs(
-    index: CandidateIndex, versions: Iterable[tuple[int, Sequence[str], str | None]]
-) -> set[tuple[int, int]]:
-    """Every pair (low key, high key) the index proposes for the given indexed (key, words, speaker)."""
-    pairs = set()
-    for key, word_list, speaker in versions:
-        for other in index.candidates(word_list, speaker, exclude=key):
-            pairs.add((min(key, other), max(key, other)))
-    return pairs

@@ -349,7 +349,7 @@ class Store:
     ) -> list[dict[str, Any]]:
         """Clustered quotations sharing words with the query, best first (full-text search, porter
         stemming, accents folded): id, text, speaker, cluster_id, cluster_speaker, outlet, published.
-        Every word first; when that finds few, any of them (a typo or a changed word)."""
+        All the query's rarer words first; then each of them left out in turn; any of them last."""
         terms = sorted({word for word in query_words if word})
         if not terms:
             return []
