@@ -30,7 +30,8 @@ quotations is not incremental: build again.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,17 +50,24 @@ from .matching import (
 )
 from .models import DIRECT, SCARE
 from .normalize import fold
+from .parallel import in_order
 
 #: A version whose best matches in two clusters score within this many points of each other is
 #: ambiguous ("the american people" found in two different speeches): it stays on its own.
 AMBIGUITY_MARGIN = 5.0
+
+#: Building from scratch, the edges of this many versions are found at a time (and `describe_all`
+#: describes this many clusters at a time); with at least PARALLEL_MIN_VERSIONS versions (clusters),
+#: by two processes (see `parallel`).
+PIECE = 1000
+PARALLEL_MIN_VERSIONS = 20_000
 
 #: A version is full enough to be a cluster's reference when it has at least this share of the words
 #: of the cluster's longest version; among those the most printed wins (then the longest, the earliest).
 REFERENCE_FULLNESS = 0.75
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRecord:
     """One printed quotation as the clustering sees it.
 
@@ -76,7 +84,7 @@ class QuoteRecord:
     kind: str = DIRECT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """A quotation of a cluster and how it relates to the cluster's reference version."""
 
@@ -90,7 +98,7 @@ class Member:
     changes: tuple[DiffOp, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cluster:
     """The printed versions of one utterance.
 
@@ -132,6 +140,7 @@ class _Version:
         return (self.speaker is None, -len(folded.words), -len(folded.text), folded.text, self.speaker or "")
 
 
+@lru_cache(maxsize=65536)
 def speaker_key(speaker: str | None) -> str | None:
     """The speaker as compared: folded, None when empty."""
     folded = fold(speaker or "")
@@ -174,7 +183,19 @@ class Clustering:
         self._root: list[int] = []  # version key -> key of its cluster's first version (-1: undecided)
         self._members: dict[int, list[int]] = {}  # root key -> version keys of its cluster
         fresh, _, _ = self._take(records, report=False)
-        self._decide(sorted(fresh, key=_Version.rank), self._earlier_edges)
+        ordered = sorted(fresh, key=_Version.rank)
+        self._position = array("l", bytes(8 * len(self._versions)))  # version key -> place in `ordered`
+        for place, version in enumerate(ordered):
+            self._position[version.key] = place
+        # The edges of each version to those before it depend on nothing decided, so they are found
+        # in pieces, by two processes when there are many; _decide takes them in order, once each.
+        pieces = in_order(
+            lambda piece: [self._earlier_edges(v) for v in ordered[piece * PIECE : (piece + 1) * PIECE]],
+            _pieces(len(ordered)),
+            parallel=len(ordered) >= PARALLEL_MIN_VERSIONS,
+        )
+        edges = (found for piece in pieces for found in piece)
+        self._decide(ordered, lambda version: next(edges))
 
     # Reading.
 
@@ -313,19 +334,19 @@ class Clustering:
         return self.index.candidates(version.folded.words, version.speaker, exclude=version.key)
 
     def _earlier_edges(self, version: _Version) -> list[tuple[int, Strength]]:
-        """Edges of `version` to versions already decided (building from scratch, in canonical
-        order: the earlier ones; those without a speaker come after all others)."""
+        """Edges of `version` to the versions before it in canonical order (building from scratch:
+        those decided before it; those without a speaker come after all others)."""
         words = version.folded.words
         found = grams(words)
-        root, index = self._root, self.index
+        position, index = self._position, self.index
         least, sizes = index.min_shared, index._sizes
-        own = least * len(found)
+        own, mine = least * len(found), position[version.key]
         earlier = [
             key
             for key, count in index.shared_grams(
                 found, version.speaker, exclude=version.key, speakerless=version.speaker is None
             ).items()
-            if root[key] >= 0 and (count >= own or count >= least * sizes[key])
+            if position[key] < mine and (count >= own or count >= least * sizes[key])
         ]
         return self._matches(version, earlier)
 
@@ -393,6 +414,22 @@ def rebuild(records: Iterable[QuoteRecord], *, include_scare: bool = False) -> l
     return Clustering(records, include_scare=include_scare).clusters()
 
 
+def describe_all(groups: Sequence[tuple[int, list[int]]], records: Mapping[int, QuoteRecord]) -> Iterator[Cluster]:
+    """`describe` of each group (cluster id, its quotation ids), in order; one at a time, so that they
+    can be written as they come; by two processes when there are many (see `parallel`)."""
+
+    def piece_of(piece: int) -> list[Cluster]:
+        return [describe([records[i] for i in ids], cluster_id=cid) for cid, ids in groups[piece * PIECE : (piece + 1) * PIECE]]
+
+    for piece in in_order(piece_of, _pieces(len(groups)), parallel=len(groups) >= PARALLEL_MIN_VERSIONS):
+        yield from piece
+
+
+def _pieces(count: int) -> int:
+    """How many pieces of PIECE make `count` items."""
+    return (count + PIECE - 1) // PIECE
+
+
 # --- Describing a cluster ----------------------------------------------------------------------------------
 
 
@@ -408,9 +445,16 @@ def reference_version(records: Sequence[QuoteRecord]) -> QuoteRecord:
     enough; among them the one printed most often wins, then the one with more words, then the one
     that appeared first. Its earliest printing is returned.
     """
+    return _reference(records, [fold(record.text) for record in records])
+
+
+def _reference(records: Sequence[QuoteRecord], folded: Sequence[str]) -> QuoteRecord:
+    """`reference_version`, given the folded text of each record."""
     by_text: dict[str, list[QuoteRecord]] = {}
-    for record in records:
-        by_text.setdefault(fold(record.text), []).append(record)
+    for record, text in zip(records, folded, strict=True):
+        by_text.setdefault(text, []).append(record)
+    if len(by_text) == 1:  # one version: its earliest printing
+        return min(records, key=_appearance)
     longest = max(len(text.split()) for text in by_text)
     full = [t for t in by_text if len(t.split()) >= REFERENCE_FULLNESS * longest]
     best = min(
@@ -424,9 +468,14 @@ def describe(records: Sequence[QuoteRecord], *, cluster_id: int | None = None) -
     """A cluster's summary from its quotations: reference, first appearance, counts, relations."""
     if not records:
         raise ValueError("a cluster has at least one quotation")
-    reference = reference_version(records)
-    first = min(records, key=_appearance)
-    members = tuple(_member(r, reference.text) for r in sorted(records, key=_appearance))
+    if len(records) == 1:
+        return _describe_one(records[0], cluster_id)
+    folded = [fold(record.text) for record in records]  # once: each is needed three times
+    reference = _reference(records, folded)
+    reference_folded = fold(reference.text)
+    ordered = sorted(zip(records, folded, strict=True), key=lambda pair: _appearance(pair[0]))
+    members = tuple(_member(record, reference.text, text == reference_folded) for record, text in ordered)
+    first = ordered[0][0]
     return Cluster(
         id=cluster_id if cluster_id is not None else min(r.id for r in records),
         speaker=_speaker(records),
@@ -436,14 +485,31 @@ def describe(records: Sequence[QuoteRecord], *, cluster_id: int | None = None) -
         first_published=first.published,
         first_outlet=first.outlet,
         quotations=len(records),
-        versions=len({fold(r.text) for r in records}),
+        versions=len(set(folded)),
         outlets=len({r.outlet for r in records if r.outlet}),
         members=members,
     )
 
 
-def _member(record: QuoteRecord, reference_text: str) -> Member:
-    if record.text == reference_text or fold(record.text) == fold(reference_text):
+def _describe_one(record: QuoteRecord, cluster_id: int | None) -> Cluster:
+    """`describe` of a cluster of one quotation (most clusters): its own reference, verbatim."""
+    return Cluster(
+        id=cluster_id if cluster_id is not None else record.id,
+        speaker=record.speaker if speaker_key(record.speaker) else None,
+        reference_id=record.id,
+        reference_text=record.text,
+        first_id=record.id,
+        first_published=record.published,
+        first_outlet=record.outlet,
+        quotations=1,
+        versions=1,
+        outlets=1 if record.outlet else 0,
+        members=(_member(record, record.text, True),),
+    )
+
+
+def _member(record: QuoteRecord, reference_text: str, same_version: bool) -> Member:
+    if same_version:
         # the reference itself (every singleton) or a copy of it: no words to compare
         return Member(record.id, record.outlet, record.published, record.text, VERBATIM, 100.0, 100.0, ())
     found = _relation(record.text, reference_text)

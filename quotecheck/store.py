@@ -275,22 +275,27 @@ class Store:
     def cluster_records(self, ids: Iterable[int] | None = None) -> list[QuoteRecord]:
         """Quotations as the clustering sees them (all of them, or those with `ids`), by id."""
         sql = (
-            "select q.id, q.speaker, q.text, a.published, q.id, a.outlet, q.kind "
+            "select q.id, q.speaker, q.text, a.published, a.outlet, q.kind "
             "from quotes q join articles a on a.id = q.article_id"
         )
         if ids is None:
-            rows = list(self.db.execute(sql + " order by q.id"))
+            rows: Iterable[tuple] = self.db.execute(sql + " order by q.id")  # read as the records are made
         else:
-            rows = []
-            wanted = list(ids)
+            wanted, found = list(ids), []
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
-                rows += self.db.execute(sql + f" where q.id in ({','.join('?' * len(chunk))})", chunk)
-            rows.sort()
+                found += self.db.execute(sql + f" where q.id in ({','.join('?' * len(chunk))})", chunk)
+            rows = sorted(found)
+        # Speakers, dates, outlets and kinds repeat: keep one string object of each, not one a row.
+        shared: dict[Any, Any] = {}
+
+        def one(value: Any) -> Any:
+            return shared.setdefault(value, value)
+
         return [
-            QuoteRecord(id=row[0], speaker=row[1], text=row[2], published=row[3], order=row[4],
-                        outlet=row[5], kind=row[6])
-            for row in rows
+            QuoteRecord(id=quote_id, speaker=one(speaker), text=text, published=one(published), order=quote_id,
+                        outlet=one(outlet), kind=one(kind))
+            for quote_id, speaker, text, published, outlet, kind in rows
         ]
 
     def stored_clusters(self, cluster_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
@@ -307,35 +312,22 @@ class Store:
             groups.setdefault(cluster_id, []).append(quote_id)
         return groups
 
-    def write_clusters(self, clusters: Iterable[Cluster], drop: set[int]) -> None:
+    def write_clusters(self, clusters: Iterable[Cluster], drop: set[int]) -> int:
         """Store described clusters (and their members' relations) and drop the clusters `drop`
-        (their quotations not in a written cluster wait for the next clustering), in one transaction."""
+        (their quotations not in a written cluster wait for the next clustering), in one transaction.
+        `clusters` may be a generator: it is written in batches, never held whole. Returns how many
+        clusters were written."""
+        written: set[int] = set()
         with self.db.atomic():
-            clusters = list(clusters)
-            written = {cluster.id for cluster in clusters}
-            self.db.conn.executemany(
-                "insert into clusters (id, speaker, reference_quote_id, reference_text, first_quote_id, "
-                "first_published, first_outlet, quotations, versions, outlets) values (?,?,?,?,?,?,?,?,?,?) "
-                "on conflict(id) do update set speaker = excluded.speaker, "
-                "reference_quote_id = excluded.reference_quote_id, reference_text = excluded.reference_text, "
-                "first_quote_id = excluded.first_quote_id, first_published = excluded.first_published, "
-                "first_outlet = excluded.first_outlet, quotations = excluded.quotations, "
-                "versions = excluded.versions, outlets = excluded.outlets",
-                [
-                    (c.id, c.speaker, c.reference_id, c.reference_text, c.first_id, c.first_published,
-                     c.first_outlet, c.quotations, c.versions, c.outlets)
-                    for c in clusters
-                ],
-            )
-            self.db.conn.executemany(
-                "update quotes set cluster_id = ?, relation = ?, similarity = ?, diff = ? where id = ?",
-                [
-                    (cluster.id, m.relation, round(m.similarity, 1),
-                     json.dumps(m.changes, ensure_ascii=False), m.quote_id)
-                    for cluster in clusters
-                    for m in cluster.members
-                ],
-            )
+            batch: list[Cluster] = []
+            for cluster in clusters:
+                batch.append(cluster)
+                if len(batch) == WRITE_BATCH:
+                    self._write_cluster_batch(batch)
+                    written.update(c.id for c in batch)
+                    batch = []
+            self._write_cluster_batch(batch)
+            written.update(c.id for c in batch)
             for cid in sorted(drop - written):
                 self.db.execute(
                     "update quotes set cluster_id = null, relation = null, similarity = null, diff = null "
@@ -343,6 +335,32 @@ class Store:
                     [cid],
                 )
                 self.db["clusters"].delete(cid)
+        return len(written)
+
+    def _write_cluster_batch(self, clusters: list[Cluster]) -> None:
+        self.db.conn.executemany(
+            "insert into clusters (id, speaker, reference_quote_id, reference_text, first_quote_id, "
+            "first_published, first_outlet, quotations, versions, outlets) values (?,?,?,?,?,?,?,?,?,?) "
+            "on conflict(id) do update set speaker = excluded.speaker, "
+            "reference_quote_id = excluded.reference_quote_id, reference_text = excluded.reference_text, "
+            "first_quote_id = excluded.first_quote_id, first_published = excluded.first_published, "
+            "first_outlet = excluded.first_outlet, quotations = excluded.quotations, "
+            "versions = excluded.versions, outlets = excluded.outlets",
+            [
+                (c.id, c.speaker, c.reference_id, c.reference_text, c.first_id, c.first_published,
+                 c.first_outlet, c.quotations, c.versions, c.outlets)
+                for c in clusters
+            ],
+        )
+        self.db.conn.executemany(
+            "update quotes set cluster_id = ?, relation = ?, similarity = ?, diff = ? where id = ?",
+            [
+                (cluster.id, m.relation, round(m.similarity, 1),
+                 json.dumps(m.changes, ensure_ascii=False), m.quote_id)
+                for cluster in clusters
+                for m in cluster.members
+            ],
+        )
 
     def search_clustered(
         self, query_words: list[str], *, speaker: str | None = None, outlet: str | None = None, limit: int = 400
@@ -558,6 +576,8 @@ class Store:
             yield dict(zip(columns, values, strict=True))
 
 
+# Clusters written to the store in one go (a batch of their rows is held in memory).
+WRITE_BATCH = 2000
 # A full-text search finding at least this many quotations with every word of the query is enough.
 ENOUGH_CANDIDATES = 50
 # A word in at least this many quotations is too common to search with when a rarer one is left.

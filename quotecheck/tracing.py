@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clusters import Clustering, describe
+from .clusters import Clustering, describe_all
 from .matching import STOPWORDS, Folded, containment, similarity, word_diff
 from .normalize import fold, words
 from .store import Store
@@ -62,13 +62,10 @@ def _recluster(store: Store, records: list, *, stored: dict[int, list[int]], reb
     clusters of `stored` that no longer exist."""
     by_id = {record.id: record for record in records}
     groups = Clustering(records).groups()
-    changed = [
-        describe([by_id[i] for i in ids], cluster_id=cid)
-        for cid, ids in groups.items()
-        if rebuild or stored.get(cid) != ids
-    ]
-    store.write_clusters(changed, drop=set(stored) - set(groups))
-    return ClusterUpdate(len(groups), len(changed), sum(len(ids) for ids in groups.values()))
+    changed = [(cid, ids) for cid, ids in groups.items() if rebuild or stored.get(cid) != ids]
+    # described as they are written: a million described clusters never sit in memory at once
+    written = store.write_clusters(describe_all(changed, by_id), drop=set(stored) - set(groups))
+    return ClusterUpdate(len(groups), written, sum(len(ids) for ids in groups.values()))
 
 
 @dataclass(frozen=True)
