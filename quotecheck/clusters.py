@@ -189,6 +189,9 @@ class Clustering:
             self._position[version.key] = place
         # The edges of each version to those before it depend on nothing decided, so they are found
         # in pieces, by two processes when there are many; _decide takes them in order, once each.
+        # The index sorts a gram's postings when first read: sorted once here, not in each process.
+        for gram in list(self.index._unsorted):
+            self.index._entries(gram)
         pieces = in_order(
             lambda piece: [self._earlier_edges(v) for v in ordered[piece * PIECE : (piece + 1) * PIECE]],
             _pieces(len(ordered)),
@@ -525,8 +528,10 @@ def _member(record: QuoteRecord, reference_text: str, same_version: bool) -> Mem
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1024)
 def _relation(text: str, reference_text: str):  # noqa: ANN202 - cached matching.relation
+    """matching.relation, cached for a variant printed several times in one cluster (the cache is
+    small: the same pair seldom comes again in another cluster)."""
     return relation(text, reference_text)
 
 

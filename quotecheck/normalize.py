@@ -82,10 +82,11 @@ def tokens(text: str) -> list[Token]:
     return list(_tokens(text))
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=1024)
 def _tokens(text: str) -> tuple[Token, ...]:
     """The words of `text` with their printed form (see `tokens`); cached, as one reference
-    version is compared with every variant of its cluster.
+    version is compared with every variant of its cluster. A small cache: a text's tokens take
+    about 2.5 KB, and describing a million clusters would otherwise fill 100,000 entries.
 
     Folding works character by character (accents, case and apostrophes never depend on the
     neighbouring characters), so each folded word maps back to the characters it came from.

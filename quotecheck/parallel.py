@@ -42,22 +42,26 @@ def in_order(work: Callable[[int], T], count: int, *, parallel: bool = True) -> 
     context = multiprocessing.get_context("fork")
     taken = context.Value("l", 0)  # the next piece nobody has taken
     results = context.Queue()  # (number, result) or (-1, traceback text) from the child
-    # Objects alive now are left out of the child's garbage collections, which would otherwise
-    # touch (and so copy) every page holding them.
+    # Objects alive now are left out of garbage collections, in both processes while both live:
+    # a collection writes to every object it visits, and a page written by either process is
+    # copied.
     gc.freeze()
     child = context.Process(target=_serve, args=(work, count, taken, results), daemon=True)
     child.start()
-    gc.unfreeze()
     done: dict[int, T] = {}
     try:
         for number in range(count):
             while number not in done:
-                _collect(results, done, block=False)
+                _collect(results, done)
                 if number in done:
                     break
                 mine = _take(taken, count)
                 if mine is None:  # everything taken: wait for the child's pieces
-                    _collect(results, done, block=True)
+                    _collect(results, done, wait=1.0)
+                    if number not in done and not child.is_alive():
+                        _collect(results, done)  # what it sent before it ended
+                        if number not in done:
+                            raise RuntimeError(f"helper process ended (exit code {child.exitcode})")
                 else:
                     done[mine] = work(mine)
             yield done.pop(number)
@@ -67,6 +71,7 @@ def in_order(work: Callable[[int], T], count: int, *, parallel: bool = True) -> 
         child.terminate()
         child.join()
         results.close()
+        gc.unfreeze()
 
 
 def _take(taken, count: int) -> int | None:  # noqa: ANN001 - a multiprocessing Value
@@ -78,17 +83,17 @@ def _take(taken, count: int) -> int | None:  # noqa: ANN001 - a multiprocessing 
         return number
 
 
-def _collect(results, done: dict, *, block: bool) -> None:  # noqa: ANN001 - a multiprocessing Queue
-    """Move the child's finished pieces into `done` (waiting for one when `block`)."""
+def _collect(results, done: dict, *, wait: float = 0.0) -> None:  # noqa: ANN001 - a multiprocessing Queue
+    """Move the child's finished pieces into `done`, waiting up to `wait` seconds for the first."""
     while True:
         try:
-            number, result = results.get(block=block)
+            number, result = results.get(block=wait > 0, timeout=wait or None)
         except queue.Empty:
             return
         if number < 0:
             raise RuntimeError(f"helper process failed:\n{result}")
         done[number] = result
-        block = False
+        wait = 0.0
 
 
 def _serve(work: Callable[[int], T], count: int, taken, results) -> None:  # noqa: ANN001
