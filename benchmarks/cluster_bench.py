@@ -260,7 +260,8 @@ class NaiveClustering(Clustering):
     """Every version compared with every other (same rules, no index)."""
 
     def _earlier_edges(self, version):  # noqa: ANN001, ANN202
-        return self._matches(version, [k for k, root in enumerate(self._root) if root >= 0])
+        mine = self._position[version.key]
+        return self._matches(version, [k for k, place in enumerate(self._position) if place < mine])
 
 
 def joined_original(printings: list[Printing], assigned: dict[int, int | None]) -> dict[str, float]:
