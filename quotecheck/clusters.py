@@ -18,6 +18,13 @@ How it decides (the rules, in order):
    joins the better one, or, when the two come within AMBIGUITY_MARGIN of each other by the same
    kind of match, neither (precision first: a phrase the speaker keeps repeating says nothing about
    which remark it came from).
+5. A long quotation may span several remarks, each printed on its own elsewhere. A version found
+   inside it as a separate unit, or overlapping it (`matching.match` with `units`), may join it
+   only when every passage it is found to share with its speaker's other versions (those of
+   SEPARATE_UNIT_MIN_WORDS words or more it contains, and those it overlaps) overlaps that
+   version's place in it: the long quotation holds one remark printed elsewhere, and it is that
+   one. When it holds two, it glues neither. Such a link always counts as an edge for
+   connectedness, even when it decides nothing.
 
 Because every decision looks only at edges, the result for one connected set of versions (linked by
 edges) depends on that set alone. Incremental assignment (`Clustering.add`) re-decides exactly the
@@ -34,10 +41,13 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .matching import (
     CONTAINMENT_THRESHOLD,
     MAX_POSTINGS,
+    OVERLAP_MIN_WORDS,
+    SEPARATE_UNIT_MIN_WORDS,
     VERBATIM,
     CandidateIndex,
     DiffOp,
@@ -156,6 +166,19 @@ def _fold_text(text: str) -> Folded:
 
 # How strong a match is: (matched as a whole text, score); stronger compares greater.
 Strength = tuple[bool, float]
+# Links that decide a cluster only under rule 5.
+_LINKS = ("unit", "overlap")
+
+
+
+class Edge(NamedTuple):
+    """A match between two versions, seen from one of them: the other's key, the strength of the
+    match, and for a rule-5 link (a unit or an overlap) whether it joins the two clusters (True)
+    or only connects them (False); None for an ordinary match."""
+
+    key: int
+    strength: Strength
+    link: bool | None = None
 
 
 # --- Clustering --------------------------------------------------------------------------------------
@@ -182,6 +205,7 @@ class Clustering:
         self._version_of_text: dict[str, int | dict[str | None, int]] = {}
         self._root: list[int] = []  # version key -> key of its cluster's first version (-1: undecided)
         self._members: dict[int, list[int]] = {}  # root key -> version keys of its cluster
+        self._passages: dict[int, list[tuple[int, int]]] = {}  # see _passages_in; valid until the next add
         fresh, _, _ = self._take(records, report=False)
         ordered = sorted(fresh, key=_Version.rank)
         self._position = array("l", bytes(8 * len(self._versions)))  # version key -> place in `ordered`
@@ -253,6 +277,7 @@ class Clustering:
     def add(self, records: Iterable[QuoteRecord]) -> dict[int, int]:
         """Assign new quotations; return quote id -> cluster id for every quotation of every cluster
         that changed (gained, lost or was decided again)."""
+        self._passages.clear()
         fresh, grown, crossed = self._take(records, report=True)
         # Pairs found through a gram that became too common are candidates no longer: the versions
         # that shared it are decided again, as a rebuild would.
@@ -317,26 +342,61 @@ class Clustering:
 
     # Deciding.
 
-    def _matches(self, version: _Version, keys: Iterable[int]) -> list[tuple[int, Strength]]:
+    def _matches(self, version: _Version, keys: Iterable[int]) -> list[Edge]:
         """Of `keys`, those whose versions match `version`, with the strength of the match."""
-        found = []
+        found: list[Edge] = []
         for key in keys:
             other = self._versions[key]
             if version.speaker and other.speaker:
                 if version.speaker != other.speaker:
                     continue
-                result = match(version.folded, other.folded)
+                result = match(version.folded, other.folded, units=True)
             else:
                 later, earlier = sorted((version, other), key=_Version.rank, reverse=True)
                 result = match(later.folded, earlier.folded, speakerless=True)
-            if result is not None:
-                found.append((key, (result.how == "whole", result.score)))
+            if result is None:
+                continue
+            link = None
+            if result.how in _LINKS:
+                # only the later may join the earlier, and only when it is that one's sole remark
+                assert result.spans is not None
+                link = _Version.rank(other) < _Version.rank(version) and self._sole_passage(key, result.spans[1])
+            found.append(Edge(key, (result.how == "whole", result.score), link))
+        return found
+
+    def _sole_passage(self, key: int, span: tuple[int, int]) -> bool:
+        """Whether every passage found in version `key` overlaps `span` (rule 5) by at least half
+        the shorter of the two: fuzzy alignments may reach a word or two into a neighbour."""
+        start, end = span
+        return all(
+            2 * (min(end, last) - max(start, first)) >= min(end - start, last - first)
+            for first, last in self._passages_in(key)
+        )
+
+    def _passages_in(self, key: int) -> list[tuple[int, int]]:
+        """Where version `key` shares words with other versions of its speaker: those of
+        SEPARATE_UNIT_MIN_WORDS words or more it contains and those it overlaps, as windows of its
+        words."""
+        found = self._passages.get(key)
+        if found is None:
+            version = self._versions[key]
+            found = []
+            for other_key in self._candidates(version):
+                other = self._versions[other_key]
+                if other.speaker != version.speaker or len(other.folded.words) < OVERLAP_MIN_WORDS:
+                    continue
+                result = match(other.folded, version.folded, units=True)
+                if result is None or result.spans is None:
+                    continue
+                if result.how == "overlap" or len(other.folded.words) >= SEPARATE_UNIT_MIN_WORDS:
+                    found.append(result.spans[1])
+            self._passages[key] = found
         return found
 
     def _candidates(self, version: _Version) -> list[int]:
         return self.index.candidates(version.folded.words, version.speaker, exclude=version.key)
 
-    def _earlier_edges(self, version: _Version) -> list[tuple[int, Strength]]:
+    def _earlier_edges(self, version: _Version) -> list[Edge]:
         """Edges of `version` to the versions before it in canonical order (building from scratch:
         those decided before it; those without a speaker come after all others)."""
         words = version.folded.words
@@ -353,21 +413,22 @@ class Clustering:
         ]
         return self._matches(version, earlier)
 
-    def _region(self, seeds: Iterable[int]) -> tuple[set[int], dict[int, list[tuple[int, Strength]]]]:
+    def _region(self, seeds: Iterable[int]) -> tuple[set[int], dict[int, list[Edge]]]:
         """Every version connected to a seed through edges, and the edges of each."""
-        edges: dict[int, list[tuple[int, Strength]]] = {}
+        edges: dict[int, list[Edge]] = {}
         stack = list(seeds)
         while stack:
             key = stack.pop()
             if key in edges:
                 continue
             edges[key] = self._matches(self._versions[key], self._candidates(self._versions[key]))
-            stack.extend(other for other, _ in edges[key] if other not in edges)
+            stack.extend(edge.key for edge in edges[key] if edge.key not in edges)
         return set(edges), edges
 
-    def _decide(self, ordered: Sequence[_Version], edges_of: Callable[[_Version], list[tuple[int, Strength]]]) -> None:
+    def _decide(self, ordered: Sequence[_Version], edges_of: Callable[[_Version], list[Edge]]) -> None:
         """Assign `ordered` (canonical order; a union of connected sets) to clusters: each joins the
-        cluster of its best edge to an already decided version, else starts one."""
+        cluster of its best ordinary edge to an already decided version, else starts one; then the
+        clusters it is linked to under rule 5 join its own."""
         root = self._root
         for version in ordered:
             old = root[version.key]
@@ -378,14 +439,24 @@ class Clustering:
                 root[version.key] = -1
         for version in ordered:
             scores: dict[int, Strength] = {}
-            for other, strength in edges_of(version):
-                other_root = root[other]
-                if other_root >= 0 and strength > scores.get(other_root, (False, -1.0)):  # undecided: later
-                    scores[other_root] = strength
+            linked: set[int] = set()
+            for edge in edges_of(version):
+                other_root = root[edge.key]
+                if other_root < 0:  # undecided: later
+                    continue
+                if edge.link:
+                    linked.add(other_root)
+                elif edge.link is None and edge.strength > scores.get(other_root, (False, -1.0)):
+                    scores[other_root] = edge.strength
             chosen = self._choose(scores) if scores else -1
             chosen = version.key if chosen < 0 else chosen
             root[version.key] = chosen
             self._members.setdefault(chosen, []).append(version.key)
+            linked.discard(chosen)
+            if len(linked) == 1:  # linked to several: a phrase the speaker keeps using, not a remark
+                for key in self._members.pop(linked.pop()):
+                    root[key] = chosen
+                    self._members[chosen].append(key)
 
     def _choose(self, scores: dict[int, Strength]) -> int:
         """The cluster (root key) to join given the strongest edge to each: a match of the whole

@@ -52,6 +52,18 @@ MIN_CONTAINED_CONTENT = 2
 SEPARATE_UNIT_MIN_WORDS = 8
 SEPARATE_UNIT_SHARE = 0.5
 
+#: Containment at or above which a separate unit is returned as a link (`match` with `units`): the
+#: passage printed nearly word for word, not a sentence that shares a stock phrase and little else.
+UNIT_LINK_THRESHOLD = 90.0
+
+#: Two versions overlap when one ends with a run of at least OVERLAP_MIN_WORDS words (with at least
+#: OVERLAP_MIN_CONTENT content words) that the other begins with, give or take OVERLAP_EDGE_WORDS
+#: words at either edge ("... but the crowd was with us" and "the crowd was with us, all of them"):
+#: two outlets cutting one remark at different places.
+OVERLAP_MIN_WORDS = 8
+OVERLAP_MIN_CONTENT = 4
+OVERLAP_EDGE_WORDS = 2
+
 #: A short phrase (2 to GAPPED_MAX_WORDS words, at least one of them a content word) whose words all
 #: occur in a longer version in order, with at most GAPPED_MAX_GAP words between two of them, is
 #: contained in it ("piss off" in "I want to piss them off"), scoring GAPPED_SCORE.
@@ -169,10 +181,13 @@ class DiffOp(NamedTuple):
 
 @dataclass(frozen=True)
 class Match:
-    """Why two quotations are versions of one utterance: `how` is whole, contained or paraphrase."""
+    """Why two quotations are versions of one utterance: `how` is whole, contained, paraphrase,
+    unit or overlap (see `match`). For contained, unit and overlap matches `spans` are the windows
+    of words the two share, in each of them (in the order they were given)."""
 
     score: float
     how: str
+    spans: tuple[tuple[int, int], tuple[int, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -280,7 +295,7 @@ def _find_words(needle: Sequence[str], haystack: Sequence[str]) -> int | None:
 # --- Are these two versions of one utterance? ---------------------------------------------------
 
 
-def match(a: str | Folded, b: str | Folded, *, speakerless: bool = False) -> Match | None:
+def match(a: str | Folded, b: str | Folded, *, speakerless: bool = False, units: bool = False) -> Match | None:
     """Whether two quotations are versions of one utterance, and how; None when they are not.
 
     Rules, first that holds:
@@ -297,6 +312,12 @@ def match(a: str | Folded, b: str | Folded, *, speakerless: bool = False) -> Mat
     shorter: a quotation without a speaker may be a part of an attributed one, but a long one is not
     attributed because it contains a few words of someone's.
     Otherwise the decision is symmetric: match(a, b) == match(b, a).
+
+    Two more kinds of link are no match on their own, since a long quotation may span several
+    remarks: a shorter version contained in the longer one as a separate unit (see
+    SEPARATE_UNIT_MIN_WORDS), and two versions that overlap (see OVERLAP_MIN_WORDS). With
+    `units` (and a speaker) they are returned, as kinds `unit` and `overlap`, for the caller to
+    decide with what else the two contain (`clusters` does).
     """
     fa, fb = _folded(a), _folded(b)
     short, long = (fb, fa) if _length_key(fb) < _length_key(fa) else (fa, fb)
@@ -313,15 +334,62 @@ def match(a: str | Folded, b: str | Folded, *, speakerless: bool = False) -> Mat
     separate_unit = (
         len(short.words) >= SEPARATE_UNIT_MIN_WORDS and len(short.words) < SEPARATE_UNIT_SHARE * len(long.words)
     )
-    contained = None if separate_unit else _contained(
-        short, long, NO_SPEAKER_THRESHOLD if speakerless else CONTAINMENT_THRESHOLD
-    )
+    threshold = NO_SPEAKER_THRESHOLD if speakerless else CONTAINMENT_THRESHOLD
+    contained = None if separate_unit else _contained(short, long, threshold)
     if contained is not None:
-        return Match(contained, "contained")
+        return Match(contained[0], "contained", _in_order(short is fa, (0, len(short.words)), contained[1]))
     if not speakerless and _gapped(short.words, long.words):
         return Match(GAPPED_SCORE, "contained")
     if not speakerless and _paraphrase(short, long, whole):
         return Match(whole, "paraphrase")
+    if not units or speakerless:
+        return None
+    if separate_unit:
+        contained = _contained(short, long, UNIT_LINK_THRESHOLD)
+        if contained is not None:
+            return Match(contained[0], "unit", _in_order(short is fa, (0, len(short.words)), contained[1]))
+    run = overlap(fa, fb)
+    if run is not None:
+        (start, end), _ = run
+        return Match(100.0 * (end - start) / len(short.words), "overlap", run)
+    return None
+
+
+def _in_order(short_first: bool, short_span: tuple[int, int], long_span: tuple[int, int]) -> tuple:
+    return (short_span, long_span) if short_first else (long_span, short_span)
+
+
+def overlap(a: Folded, b: Folded) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The run of words that one of `a` and `b` ends with and the other begins with (see
+    OVERLAP_MIN_WORDS), as its window in each; None when they do not overlap."""
+    ending_a = _run_across(a.words, b.words)
+    ending_b = _run_across(b.words, a.words)
+    if ending_b is None or (ending_a is not None and _size(ending_a) >= _size(ending_b)):
+        return ending_a  # the longer run when they overlap both ways
+    return ending_b[1], ending_b[0]
+
+
+def _size(run: tuple[tuple[int, int], tuple[int, int]]) -> int:
+    return run[0][1] - run[0][0]
+
+
+def _run_across(first: Sequence[str], second: Sequence[str]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A run that `first` ends with and `second` begins with, as (window in first, window in second)."""
+    for skip in range(OVERLAP_EDGE_WORDS + 1):
+        probe = second[skip : skip + OVERLAP_MIN_WORDS]
+        if len(probe) < OVERLAP_MIN_WORDS:
+            return None
+        at = _find_words(probe, first)
+        if at is None:
+            continue
+        size = OVERLAP_MIN_WORDS
+        while at + size < len(first) and skip + size < len(second) and first[at + size] == second[skip + size]:
+            size += 1
+        if at + size < len(first) - OVERLAP_EDGE_WORDS:
+            continue  # the run stops before `first` ends: shared words, not an overlap
+        run = first[at : at + size]
+        if len({word for word in run if word not in STOPWORDS}) >= OVERLAP_MIN_CONTENT:
+            return (at, at + size), (skip, skip + size)
     return None
 
 
@@ -329,8 +397,9 @@ def _length_key(folded: Folded) -> tuple[int, int, str]:
     return len(folded.words), len(folded.text), folded.text
 
 
-def _contained(short: Folded, long: Folded, threshold: float) -> float | None:
-    """Containment score of `short` in `long` when rule 2 of `match` holds, else None."""
+def _contained(short: Folded, long: Folded, threshold: float) -> tuple[float, tuple[int, int]] | None:
+    """Containment score of `short` in `long` and the window of `long` it was aligned with, when
+    rule 2 of `match` holds; else None."""
     content = short.content()
     if len(content) < MIN_CONTAINED_CONTENT:
         return None
@@ -341,7 +410,7 @@ def _contained(short: Folded, long: Folded, threshold: float) -> float | None:
         return None
     if len(content - set(long.words[start:end])) > MAX_MISSING_CONTENT * len(content):
         return None
-    return score
+    return score, (start, end)
 
 
 def _gapped(short: Sequence[str], long: Sequence[str]) -> bool:

@@ -187,6 +187,63 @@ def test_a_fragment_matching_two_utterances_joins_the_better_one_without_chainin
     assert not any({1, 2} <= set(g) for g in groups)
 
 
+# Invented remarks for rule 5: a long quotation that holds one remark printed on its own, or two.
+HARBOUR = "The harbour will reopen to every fishing boat before the summer season begins"
+SCHOOLS = "Every school in the district will have a nurse and a psychologist by next autumn"
+HARBOUR_SPEECH = "We listened to the families for months and we changed the plan twice. " + HARBOUR
+# between the two remarks, so that each is less than half of the whole (matching.SEPARATE_UNIT_SHARE)
+BETWEEN = "I know that many of you have waited far too long for this, and I thank you for your patience"
+
+
+def test_a_long_quotation_joins_the_one_remark_it_holds_that_was_printed_on_its_own():
+    records = [
+        QuoteRecord(1, AMLO, HARBOUR_SPEECH),
+        QuoteRecord(2, AMLO, HARBOUR),
+        QuoteRecord(3, AMLO, HARBOUR + "."),
+        QuoteRecord(4, AMLO, "the summer season"),  # a fragment of both: no longer ambiguous
+    ]
+    assert sorted(Clustering(records).groups().values()) == [[1, 2, 3, 4]]
+
+
+def test_a_long_quotation_holding_two_remarks_glues_neither():
+    records = [
+        QuoteRecord(1, AMLO, ". ".join([HARBOUR, BETWEEN, SCHOOLS])),
+        QuoteRecord(2, AMLO, HARBOUR),
+        QuoteRecord(3, AMLO, SCHOOLS),
+    ]
+    assert sorted(Clustering(records).groups().values()) == [[1], [2], [3]]
+
+
+def test_two_cuts_of_one_remark_that_overlap_join():
+    records = [
+        QuoteRecord(1, AMLO, "We listened to the families for months, and the harbour will reopen to every fishing boat"),
+        QuoteRecord(2, AMLO, "The harbour will reopen to every fishing boat before the summer season begins, all of them"),
+        QuoteRecord(3, "Marcelo Ebrard", "The harbour will reopen to every fishing boat before the summer season begins, all of them"),
+    ]
+    assert sorted(Clustering(records).groups().values()) == [[1, 2], [3]]
+
+
+def test_a_remark_linked_to_two_long_quotations_merges_neither():
+    # the remark is the sole passage of each long quotation, but a phrase found in two different
+    # long quotations is a phrase the speaker repeats, not evidence of one remark
+    records = [
+        QuoteRecord(1, AMLO, f"On the first day I told the mayor so, and I tell you the same today. {HARBOUR}, I promise you all"),
+        QuoteRecord(2, AMLO, f"The unions asked for it again and again, for years. {HARBOUR}. On Friday they got it in writing, signed by all"),
+        QuoteRecord(3, AMLO, HARBOUR),
+    ]
+    assert sorted(Clustering(records).groups().values()) == [[1], [2], [3]]
+
+
+def test_a_second_remark_arriving_later_splits_the_long_quotation_off_as_a_rebuild_does():
+    records = [QuoteRecord(1, AMLO, ". ".join([HARBOUR, BETWEEN, SCHOOLS])), QuoteRecord(2, AMLO, HARBOUR)]
+    clustering = Clustering(records)
+    assert sorted(clustering.groups().values()) == [[1, 2]]
+    later = QuoteRecord(3, AMLO, SCHOOLS)
+    clustering.add([later])
+    assert clustering.groups() == Clustering([*records, later]).groups()
+    assert sorted(clustering.groups().values()) == [[1], [2], [3]]
+
+
 def test_reference_is_the_fullest_version_printed_most_often():
     full = "Assange is a journalist and deserves a chance, I am in favor of pardoning him"
     records = [
@@ -226,7 +283,7 @@ BASES = [
 @st.composite
 def versions_of(draw, base: str) -> str:
     words = base.split()
-    how = draw(st.sampled_from(["verbatim", "cut", "fragment", "swap", "extend"]))
+    how = draw(st.sampled_from(["verbatim", "cut", "fragment", "swap", "extend", "splice"]))
     if how == "cut":
         start = draw(st.integers(0, len(words) - 4))
         end = draw(st.integers(start + 4, len(words)))
@@ -239,6 +296,9 @@ def versions_of(draw, base: str) -> str:
         words[at] = draw(st.sampled_from(["another", "also", "asylum", "chance", "journalist", "fast"]))
     elif how == "extend":
         words = words + draw(st.sampled_from([["said", "the", "president"], ["and", "that", "is", "final"]]))
+    elif how == "splice":  # two remarks in one quotation (clusters rule 5)
+        other = draw(st.sampled_from(BASES)).split()
+        words = words + other if draw(st.booleans()) else other + words
     text = " ".join(words)
     return text.upper() if draw(st.booleans()) else text
 

@@ -83,6 +83,48 @@ VOCABULARY = ["assange", "is", "a", "journalist", "and", "deserves", "chance", "
 phrases = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=12).map(" ".join)
 
 
+# Invented remarks for the unit and overlap links: one long quotation holding two sentences, and
+# two outlets cutting one remark at different places.
+HARBOUR = "The harbour will reopen to every fishing boat before the summer season begins"
+HARBOUR_SPEECH = (
+    "We listened to the families for months and we changed the plan twice. " + HARBOUR + " and nobody will be left out."
+)
+CUT_EARLY = "We listened to the families for months, and the harbour will reopen to every fishing boat"
+CUT_LATE = "The harbour will reopen to every fishing boat before the summer season begins, all of them"
+
+
+def test_a_separate_unit_is_no_match_but_a_link_when_asked():
+    assert match(HARBOUR, HARBOUR_SPEECH) is None
+    found = match(HARBOUR, HARBOUR_SPEECH, units=True)
+    assert found is not None and found.how == "unit" and found.score == 100.0
+    words_of_speech = Folded.of(HARBOUR_SPEECH).words
+    start, end = found.spans[1]
+    assert " ".join(words_of_speech[start:end]) == Folded.of(HARBOUR).text
+    assert found.spans[0] == (0, len(Folded.of(HARBOUR).words))
+    # a loose fit of a separate unit is not a link: a shared stock phrase, not the passage
+    assert match("The harbour will reopen to every boat we own when the summer begins", HARBOUR_SPEECH, units=True) is None
+
+
+def test_overlap_finds_the_run_one_ends_and_the_other_begins_with():
+    early, late = Folded.of(CUT_EARLY), Folded.of(CUT_LATE)
+    run = matching.overlap(early, late)
+    assert run is not None
+    (a_start, a_end), (b_start, b_end) = run
+    assert early.words[a_start:a_end] == late.words[b_start:b_end]
+    assert a_end == len(early.words) and b_start == 0
+    assert matching.overlap(late, early) == ((b_start, b_end), (a_start, a_end))
+    assert match(CUT_EARLY, CUT_LATE) is None
+    assert match(CUT_EARLY, CUT_LATE, units=True).how == "overlap"
+
+
+def test_overlap_needs_a_run_of_content_words_at_the_edges():
+    # the same run in the middle of both: shared words, not two cuts of one remark
+    middle = "Yesterday " + HARBOUR.lower() + " and then"
+    assert matching.overlap(Folded.of("As I said, " + HARBOUR.lower() + " said Smith and others"), Folded.of(middle)) is None
+    # a run of stopwords at the edges is no overlap
+    assert matching.overlap(Folded.of("x y z and it was what it is for us"), Folded.of("and it was what it is for us now")) is None
+
+
 @settings(max_examples=150, deadline=None)
 @given(phrases, phrases)
 def test_containment_never_beats_the_best_window_and_finds_exact_parts(a, b):
@@ -125,7 +167,13 @@ def test_speakerless_match_is_strict_and_only_as_the_contained_one():
 @settings(max_examples=150, deadline=None)
 @given(phrases, phrases)
 def test_match_is_symmetric(a, b):
-    assert match(a, b) == match(b, a)
+    for units in (False, True):
+        forward, backward = match(a, b, units=units), match(b, a, units=units)
+        assert (forward is None) == (backward is None)
+        if forward is not None and backward is not None:
+            assert (forward.score, forward.how) == (backward.score, backward.how)
+            if forward.spans is not None and forward.how != "overlap":
+                assert backward.spans == (forward.spans[1], forward.spans[0])
 
 
 # --- Relation ------------------------------------------------------------------------------------------
