@@ -19,12 +19,14 @@ How it decides (the rules, in order):
    kind of match, neither (precision first: a phrase the speaker keeps repeating says nothing about
    which remark it came from).
 5. A long quotation may span several remarks, each printed on its own elsewhere. A version found
-   inside it as a separate unit, or overlapping it (`matching.match` with `units`), may join it
-   only when every passage it is found to share with its speaker's other versions (those of
-   SEPARATE_UNIT_MIN_WORDS words or more it contains, and those it overlaps) overlaps that
-   version's place in it: the long quotation holds one remark printed elsewhere, and it is that
-   one. When it holds two, it glues neither. Such a link always counts as an edge for
-   connectedness, even when it decides nothing.
+   inside it as a separate unit, or overlapping it (`matching.match` with `units`), is a *link*:
+   after the version has joined its cluster by rule 4, the long quotation's cluster joins that
+   cluster too, but only when every passage the long quotation is found to share with its
+   speaker's other versions (those of SEPARATE_UNIT_MIN_WORDS words or more it contains, and those
+   it overlaps) overlaps the version's place in it (it holds one remark printed elsewhere, and it
+   is this one), and only when the version links to no other cluster (a sentence found in two
+   long quotations is one the speaker repeats). A quotation holding two remarks glues neither. A
+   link counts as an edge for connectedness even when it joins nothing.
 
 Because every decision looks only at edges, the result for one connected set of versions (linked by
 edges) depends on that set alone. Incremental assignment (`Clustering.add`) re-decides exactly the
@@ -168,7 +170,6 @@ def _fold_text(text: str) -> Folded:
 Strength = tuple[bool, float]
 # Links that decide a cluster only under rule 5.
 _LINKS = ("unit", "overlap")
-
 
 
 class Edge(NamedTuple):
