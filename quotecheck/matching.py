@@ -460,8 +460,10 @@ def relation(variant: str, reference: str) -> Relation:
        changed).
     5. v has at least EXTENDED_MIN_EXTRA_WORDS more words than r and contains it
        (containment >= CONTAINMENT_THRESHOLD): `extended`.
-    6. word similarity >= REWORDED_THRESHOLD (about half the words kept or more): `reworded`.
-    7. otherwise most words changed: `paraphrase`.
+    6. v and r overlap (`overlap`: one ends with a run of words the other begins with): `truncated`,
+       another cut of the same remark.
+    7. word similarity >= REWORDED_THRESHOLD (about half the words kept or more): `reworded`.
+    8. otherwise most words changed: `paraphrase`.
     Under rules 2 and 4 the changes are those within the aligned window of the reference (a
     fragment's changes are not the whole rest of the quotation); otherwise against all of it.
     It never fails: two empty texts are verbatim, an empty text and another a paraphrase.
@@ -492,6 +494,8 @@ def _relation_kind(v: Folded, r: Folded, contained: float) -> tuple[str, bool]:
         return (FRAGMENT if len(v.words) <= FRAGMENT_MAX_WORDS else REWORDED), True
     if len(v.words) >= len(r.words) + EXTENDED_MIN_EXTRA_WORDS and contained >= CONTAINMENT_THRESHOLD:
         return EXTENDED, False
+    if overlap(v, r) is not None:
+        return TRUNCATED, False
     return (REWORDED if word_similarity(v, r) >= REWORDED_THRESHOLD else PARAPHRASE), False
 
 

@@ -117,6 +117,13 @@ def test_overlap_finds_the_run_one_ends_and_the_other_begins_with():
     assert match(CUT_EARLY, CUT_LATE, units=True).how == "overlap"
 
 
+def test_a_cut_that_overlaps_the_reference_is_truncated():
+    found = relation(CUT_LATE, CUT_EARLY)
+    assert found.kind == TRUNCATED
+    removed = [word for step in found.changes for word in step.reference_words]
+    assert removed[:2] == ["We", "listened"]  # changes against the whole reference
+
+
 def test_overlap_needs_a_run_of_content_words_at_the_edges():
     # the same run in the middle of both: shared words, not two cuts of one remark
     middle = "Yesterday " + HARBOUR.lower() + " and then"
