@@ -35,8 +35,9 @@ def extract_text(text: str, known_speakers: Mapping[str, str] | None = None) -> 
             text,
             span,
             woven=_is_woven(masked, span, s_start),
-            attributed=bool(attribution.speaker),
+            attributed=attribution.how != "none",
             echoed=attribution.how == "echo",
+            said_after=attribution.how == "after",
         )
         keeps_speaker = kind != "scare"
         quotations.append(

@@ -259,8 +259,13 @@ def in_heading(text: str, span: Span) -> bool:
     return len(_KIND_WORD.findall(line)) <= HEADING_MAX_WORDS
 
 
-def kind_of(text: str, span: Span, *, woven: bool, attributed: bool, echoed: bool = False) -> str:
+def kind_of(
+    text: str, span: Span, *, woven: bool, attributed: bool, echoed: bool = False, said_after: bool = False
+) -> str:
     """direct, fragment or scare.
+
+    `attributed`: somebody is said to speak the quotation, named or not ("he added"); `said_after`:
+    by a speech verb right after it ("“It's over,” said X").
 
     - scare: a word or two (or a short Title Like Name, unless `echoed`: words a speaker is
       quoted saying elsewhere in the article) that nobody is said to have said; also
@@ -286,8 +291,8 @@ def kind_of(text: str, span: Span, *, woven: bool, attributed: bool, echoed: boo
         if woven and len(words) <= FRAGMENT_MAX_WORDS:
             return SCARE
         return DIRECT
-    if len(words) <= SCARE_MAX_WORDS and not woven and not span.depth and _ENDS_A_SENTENCE.search(inner):
-        return DIRECT  # “Never.”: a sentence of its own
+    if len(words) <= SCARE_MAX_WORDS and not woven and not span.depth and (said_after or _ENDS_A_SENTENCE.search(inner)):
+        return DIRECT  # “Never.”, “It's over,” he said: a sentence of its own
     if len(words) <= SCARE_MAX_WORDS or span.depth:
         return FRAGMENT
     if len(words) <= FRAGMENT_MAX_WORDS and (woven or inner[:1].islower()):

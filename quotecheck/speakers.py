@@ -253,7 +253,10 @@ MAX_AFTER_CHARS = 160
 class Attribution:
     speaker: str | None  # canonical name
     as_written: str | None  # the mention it came from
-    how: str  # after, before, according, previous, nested, none
+    # after, before, according, ... (how the mention was found), nested, none. A mention that could
+    # not be resolved to a name ("he", "the minister") keeps its how with no speaker: somebody is
+    # said to speak, even if the article does not say who.
+    how: str
 
 
 # How similar (fuzz.ratio) a name must be to a known one of as many words to be taken for it.
@@ -1022,7 +1025,7 @@ def attribute(
             attributed_at[index] = span.open_at
         if speaker:
             resolver.speakers_so_far.append((span.open_at, speaker))
-        attribution = Attribution(speaker, mention if speaker else None, how if speaker else "none")
+        attribution = Attribution(speaker, mention if speaker else None, how if speaker or mention else "none")
         results.append(attribution)
         outer.append((span, attribution))
         sentence_of_result.append(index if mention is None else None)

@@ -97,6 +97,25 @@ def test_kinds():
     assert kinds["improvements"] == "scare"
 
 
+def test_a_short_quotation_someone_is_said_to_speak_is_not_a_scare_quote():
+    # the speaker is a pronoun or a description the article never names: still somebody's words
+    article = (
+        "Asked whether he would run again, the senator shrugged.\n\n"
+        "“We’ll see,” he added.\n\n"
+        "‘We won,’ she said, beaming.\n\n"
+        "“It’s over,” said coach Mika Laine.\n\n"
+        "“The economy,” the governor said, “is stronger than ever.”\n\n"
+        "The minister said the plan was “dead on arrival.”"
+    )
+    kinds = {q.text: (q.kind, q.speaker) for q in extract_text(article)}
+    assert kinds["We’ll see,"] == ("direct", None)
+    assert kinds["We won,"] == ("direct", None)
+    assert kinds["It’s over,"] == ("direct", "Mika Laine")
+    assert kinds["The economy,"][0] == "direct"
+    assert kinds["is stronger than ever."][0] != "scare"
+    assert kinds["dead on arrival."][0] == "fragment"
+
+
 def test_scare_quote_has_no_speaker():
     article = "Police Chief Tom Berg said the so-called “caravans” were a myth."
     quotation = extract_text(article)[0]
