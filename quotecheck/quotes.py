@@ -180,9 +180,14 @@ def find_spans(text: str) -> list[Span]:
                     spans.append(Span(first_mark, None, first_mark + 1, p_end, True, 0))
             else:
                 spans.append(Span(open_at, None, open_at + 1, p_end, True, 0))
-    spans = [span for span in spans if _WORD_CHAR.search(text, span.start, span.end)]
+    spans = [span for span in spans if _WORD_CHAR.search(text, span.start, span.end) and not _is_elision(text, span)]
     spans.sort(key=lambda span: (span.open_at, -span.end))
     return _with_depths(spans)
+
+
+def _is_elision(text: str, span: Span) -> bool:
+    """One letter between single marks is a word cut short, not a quotation: rock ’n’ roll."""
+    return not span.double and len(text[span.start : span.end].strip()) <= 1
 
 
 def _continues(text: str, p_end: int, following: list[tuple[int, int]]) -> bool:

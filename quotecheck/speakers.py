@@ -537,7 +537,7 @@ _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|" + MASK + r"+[\"”“’'»]?")
 
 
 # A name set off by commas right before the verb: "The mayor, Aron Feld, said".
-_APPOSITIVE_NAME = re.compile(rf",\s((?:{_CAP_TOKEN}\s+)+{_CAP_TOKEN}),$")
+_APPOSITIVE_NAME = re.compile(rf",\s((?:{_CAP_TOKEN}\s+)+{_CAP_TOKEN}),(?:\s\d{{1,3}},)?$")  # an age may follow
 
 
 def _is_name(mention: str, words: int) -> bool:

@@ -85,6 +85,11 @@ def test_opening_mark_used_as_closing_mark():
     assert texts(article) == ["merde", "s—"]
 
 
+def test_a_letter_between_apostrophes_is_no_quotation():
+    article = "They played rock ’n’ roll and rock 'n' roll all night, said the ‘owner’."
+    assert texts(article) == ["owner"]
+
+
 def test_kinds():
     article = (
         "Mayor Ana Ruiz said the plan was “reckless,” adding that it would “hurt every family in town.”\n"

@@ -285,6 +285,7 @@ def test_a_heading_that_repeats_attributed_words_takes_their_speaker():
         ("Climate Crisis: “We will win this fight”\n\nMayor Aron Feld told a rally that the city would resist.",
          None),
         ("The mayor, Aron Feld, said: “It’s a disgrace.”", "Aron Feld"),
+        ("The mayor, Aron Feld, 61, told reporters: “It’s a disgrace.”", "Aron Feld"),
         ("Mayor Aron Feld’s spokeswoman, Greta Lind, said “the mayor will not resign.”", "Greta Lind"),
         ("Greta Lind, Mayor Aron Feld’s spokeswoman, said “the mayor will not resign.”", "Greta Lind"),
     ],
