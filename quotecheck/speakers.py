@@ -57,7 +57,9 @@ comparing|announce|mention|mentioned|report|reported|reveal|revealed|recount|rec
 pleaded|implore|implored|repeat|repeated|repeating|express|expressed|expressing|assure|assured|
 emphasise|highlight|highlighted|underline|underlined|wonder|wondered|added|went\s+on|go\s+on|goes\s+on|
 hold|holds|held|feel|feels|felt|want|wants|wanted|hope|hopes|hoped|threaten|threatens|threatened|
-threatening|vowed|admitted|acknowledging|told\s+reporters|pleading|
+threatening|vowed|admitted|acknowledging|told\s+reporters|pleading|agree|agrees|agreed|disagree|disagrees|
+disagreed|put\s+it|puts\s+it|sighed|laughed|whispered|muttered|scoffed|snapped|reasoned|elaborated|
+clarified|mused|
 use(?:s|d)?\s+the\s+(?:word|term|expression|phrase|verb|adjective)|using\s+the\s+(?:word|term|expression|phrase|verb|adjective)
 """
 _OTHER_VERBS = r"""
@@ -483,7 +485,9 @@ def _after_attribution(after: str) -> str | None:
     subject = after[: verb.start()]
     if _SUBJECT_BREAK.search(subject) or len(subject.split()) > MAX_SUBJECT_WORDS:
         return None
-    subject = _strip_time_phrase(subject.lstrip(" ,—–-:").rstrip())
+    if after[verb.end() :].lstrip().startswith(":"):
+        return None  # “…” X agreed: “…” introduces the next quotation, not this one
+    subject = _strip_time_phrase(_AS_FIRST.sub("", subject.lstrip(" ,—–-:")).rstrip())  # “…,” as X put it
     if subject.strip(" ,"):
         if _CLAUSE_WORD.search(subject) or _PREPOSITION_FIRST.match(subject):
             return None
@@ -505,6 +509,7 @@ def _after_attribution(after: str) -> str | None:
 # "said Mark Feierstein", "said he").
 _SUBJECT_BREAK = re.compile(r"[.;!?]|" + MASK)
 _CLAUSE_WORD = re.compile(r"\b(?:and|but|which|that|because|when)\b")
+_AS_FIRST = re.compile(r"^as\s+", re.I)
 _PREPOSITION_FIRST = re.compile(r"(?:in|on|at|for|to|from|with|by|of|as|after|before|during)\b", re.I)
 _DESCRIPTION_AFTER_VERB = re.compile(r"\s+((?:the|le|la|el|der|die|de|het)\s+[^,.;:!?]{1,60}?)\s*(?:[,.;:!?]|$)", re.I)
 _NAME_AFTER_VERB = re.compile(rf"\s+(?:[a-z][\w’'\-]*\s+){{0,4}}?({_CAP_TOKEN}(?:[^\S\n]+{_CAP_TOKEN})*)")

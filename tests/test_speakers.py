@@ -22,10 +22,22 @@ def speakers(article: str, known=None) -> list[tuple[str, str | None]]:
         ("“The dam is safe,” Dr Maria Lindqvist, head of the agency, said in a statement.", "Maria Lindqvist"),
         ("Engineer Maria Lindqvist on Monday said the dam was “perfectly safe.”", "Maria Lindqvist"),
         ("“The dam is safe,” BBC quoted Maria Lindqvist as saying.", "Maria Lindqvist"),
+        ("As Maria Lindqvist put it: “The dam is safe.”", "Maria Lindqvist"),
+        ("“The dam is safe,” as Maria Lindqvist put it.", "Maria Lindqvist"),
+        ("Maria Lindqvist agreed: “The dam is safe.”", "Maria Lindqvist"),
     ],
 )
 def test_attribution_patterns(article, expected):
     assert speakers(article)[0][1] == expected
+
+
+def test_a_name_and_verb_before_a_colon_introduce_the_next_quotation_not_the_last():
+    article = "“It is done,” Maria Lindqvist said. “Now we wait.” Jonas Berglund agreed: “We wait.”"
+    assert speakers(article) == [
+        ("It is done,", "Maria Lindqvist"),
+        ("Now we wait.", "Maria Lindqvist"),
+        ("We wait.", "Jonas Berglund"),
+    ]
 
 
 def test_pronoun_resolves_to_the_person_last_seen_speaking():
