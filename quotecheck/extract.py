@@ -31,11 +31,14 @@ def extract_text(text: str, known_speakers: Mapping[str, str] | None = None) -> 
     quotations = []
     for span, attribution in zip(spans, attributions, strict=True):
         s_start, s_end = _sentence_around(sentences, starts, span)
+        woven = _is_woven(masked, span, s_start)
         kind = kind_of(
             text,
             span,
-            woven=_is_woven(masked, span, s_start),
-            attributed=attribution.how != "none",
+            woven=woven,
+            # somebody unnamed ("he added") makes a quotation standing on its own somebody's words;
+            # a few words woven in with only "critics" or "opponents" behind them stay scare quotes
+            attributed=bool(attribution.speaker) or (attribution.how != "none" and not woven),
             echoed=attribution.how == "echo",
             said_after=attribution.how == "after",
         )

@@ -152,6 +152,16 @@ PRONOUNS = {
 }
 _FIRST_PERSON = {"i", "we", "je", "nous", "yo", "io", "ich", "wir"}
 
+# Title words that fit anyone in charge, or only qualify a role: "the UN chief" may be the
+# secretary-general; "former" or "U.S." says nothing of the role.
+_ANY_ROLE = {
+    "chief", "head", "leader", "official", "officials", "executive", "former", "late", "deputy", "vice", "un",
+    "u.n", "us", "u.s", "eu", "uk", "foreign", "interior", "defence", "defense", "finance", "health", "economy",
+    "economic", "trade", "agriculture", "education", "environment", "energy", "labor", "labour", "home",
+    "district", "supreme", "federal", "state", "prime", "general", "sen", "rep", "gov", "dr", "mr", "mrs", "ms",
+    "miss", "mx", "prof", "sir", "dame", "lord", "lady",
+}
+
 TITLE_WORDS = {
     "president", "vice", "vice-president", "prime", "minister", "foreign", "secretary", "secretary-general",
     "general", "chancellor", "senator", "sen", "rep", "representative", "governor", "gov", "mayor", "judge",
@@ -724,13 +734,19 @@ def _name_of_run(run: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     return tokens, titles
 
 
+_LOWER_ROLE_BEFORE = re.compile(r"(?<![\w-])([a-z][a-z-]+) $")
+
+
 def find_mentions(masked: str) -> ArticleNames:
     """All capitalized name runs of the (masked) article, with titles and aliases."""
     mentions = []
     for match in _NAME_RUN.finditer(masked):
         name = _name_of_run(match.group())
         if name:
-            mentions.append(Mention(match.start(), match.end(), name[0], name[1], masked))
+            # a role in lower case right before the name counts as a title: "said coach Mika Laine"
+            role = _LOWER_ROLE_BEFORE.search(masked, max(0, match.start() - 30), match.start())
+            titles = (*name[1], role.group(1)) if role and role.group(1) in TITLE_WORDS else name[1]
+            mentions.append(Mention(match.start(), match.end(), name[0], titles, masked))
     aliases = {}
     windows = _alias_windows(masked)
     for pattern in (_ACRONYM_ALIAS, _AKA_ALIAS):
@@ -930,10 +946,33 @@ class Resolver:
         before = [m for m in people if m.start < position]
         if before or people:
             return self._most_salient({self.canonical(m.tokens) for m in before or people}, position)
+        # nobody was introduced with that title: the main speaker so far, unless they hold another
+        # role ("the minister" is not the coach quoted before)
+        speakers = {name for _, name in self.speakers_so_far if not self._holds_other_role(name, head)}
+        if speakers:
+            return self._most_salient(speakers, position)
         if self.speakers_so_far:
-            return self._most_salient({name for _, name in self.speakers_so_far}, position)
-        people = {self.canonical(m.tokens) for m in self.names.between(0, position) if self.names.is_person(m)}
+            return None
+        people = {
+            self.canonical(m.tokens)
+            for m in self.names.between(0, position)
+            if self.names.is_person(m) and not self._holds_other_role(self.canonical(m.tokens), head)
+        }
         return self._most_salient(people, position) if people else None
+
+    def _holds_other_role(self, name: str, head: str) -> bool:
+        """Whether `name` was introduced with a role title other than `head`, when `head` names a
+        particular role ("minister", "coach"; not a word that fits any leader, "chief", "head")."""
+        if head not in TITLE_WORDS or head in _ANY_ROLE:
+            return False
+        roles = {
+            title
+            for mention in self.names.mentions
+            if self.canonical(mention.tokens) == name
+            for title in mention.titles
+            if title in TITLE_WORDS and title not in _ANY_ROLE
+        }
+        return bool(roles) and head not in roles
 
     def _opens_sentence(self, mention: Mention) -> bool:
         """The mention begins its sentence, after titles at most: a subject, not an object."""

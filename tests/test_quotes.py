@@ -118,7 +118,8 @@ def test_a_short_quotation_someone_is_said_to_speak_is_not_a_scare_quote():
     assert kinds["It’s over,"] == ("direct", "Mika Laine")
     assert kinds["The economy,"][0] == "direct"
     assert kinds["is stronger than ever."][0] != "scare"
-    assert kinds["dead on arrival."][0] == "fragment"
+    # woven in with nobody named behind it: a scare quote, as before
+    assert kinds["dead on arrival."] == ("scare", None)
 
 
 def test_scare_quote_has_no_speaker():

@@ -40,6 +40,19 @@ def test_a_name_and_verb_before_a_colon_introduce_the_next_quotation_not_the_las
     ]
 
 
+def test_a_role_nobody_holds_is_not_given_to_someone_with_another_role():
+    article = (
+        "“It’s over,” said coach Mika Laine after the match.\n\n"
+        "“We will appeal,” the coach said later.\n\n"
+        "“The rules are clear,” the minister said."
+    )
+    assert speakers(article) == [
+        ("It’s over,", "Mika Laine"),
+        ("We will appeal,", "Mika Laine"),
+        ("The rules are clear,", None),
+    ]
+
+
 def test_pronoun_resolves_to_the_person_last_seen_speaking():
     article = (
         "Prime Minister Jonas Berglund said on Monday that the budget would pass.\n\n"
