@@ -518,7 +518,7 @@ def _after_attribution(after: str) -> str | None:
 # clause rather than a name, and what may follow a verb that comes first ("said the minister",
 # "said Mark Feierstein", "said he").
 _SUBJECT_BREAK = re.compile(r"[.;!?]|" + MASK)
-_CLAUSE_WORD = re.compile(r"\b(?:and|but|which|that|because|when)\b")
+_CLAUSE_WORD = re.compile(r"\b(?:and|but|which|that|because|when|while|yet|however)\b", re.I)
 _AS_FIRST = re.compile(r"^as\s+", re.I)
 _PREPOSITION_FIRST = re.compile(r"(?:in|on|at|for|to|from|with|by|of|as|after|before|during)\b", re.I)
 _DESCRIPTION_AFTER_VERB = re.compile(r"\s+((?:the|le|la|el|der|die|de|het)\s+[^,.;:!?]{1,60}?)\s*(?:[,.;:!?]|$)", re.I)

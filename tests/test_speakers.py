@@ -53,6 +53,11 @@ def test_a_role_nobody_holds_is_not_given_to_someone_with_another_role():
     ]
 
 
+def test_a_next_sentence_opening_with_but_does_not_attribute_the_quotation_before_it():
+    article = "Mayor Jonas Berglund said: “I am confident.” But council leader Maria Lindqvist disagreed, calling it “a mess”."
+    assert speakers(article) == [("I am confident.", "Jonas Berglund"), ("a mess", "Maria Lindqvist")]
+
+
 def test_pronoun_resolves_to_the_person_last_seen_speaking():
     article = (
         "Prime Minister Jonas Berglund said on Monday that the budget would pass.\n\n"
