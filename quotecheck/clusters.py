@@ -38,7 +38,6 @@ quotations is not incremental: build again.
 
 from __future__ import annotations
 
-import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -137,19 +136,26 @@ class Cluster:
 class _Version:
     """Quotations sharing a folded speaker and a folded text."""
 
-    __slots__ = ("key", "speaker", "folded", "quote_ids")
+    __slots__ = ("key", "speaker", "text", "size", "quote_ids")
 
-    def __init__(self, key: int, speaker: str | None, folded: Folded) -> None:
+    def __init__(self, key: int, speaker: str | None, text: str) -> None:
         self.key = key
         self.speaker = speaker  # folded, None when unknown
-        self.folded = folded
+        self.text = text  # folded text, words joined by single spaces
+        self.size = text.count(" ") + 1 if text else 0
         self.quote_ids: list[int] = []
+
+    @property
+    def folded(self) -> Folded:
+        """The folded text and its words, made when needed: kept for every version, the word tuples
+        were a quarter of the memory at a million quotations, and a forked process copies what it
+        touches."""
+        return Folded(tuple(self.text.split(" ")) if self.text else (), self.text)
 
     def rank(self) -> tuple:
         """Canonical order, smallest first: with a speaker before without, longest first (words,
         then characters), then by text and speaker."""
-        folded = self.folded
-        return (self.speaker is None, -len(folded.words), -len(folded.text), folded.text, self.speaker or "")
+        return (self.speaker is None, -self.size, -len(self.text), self.text, self.speaker or "")
 
 
 @lru_cache(maxsize=65536)
@@ -160,10 +166,10 @@ def speaker_key(speaker: str | None) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _fold_text(text: str) -> Folded:
-    """Folded text; its words interned so a large corpus keeps one copy of each word."""
-    folded = Folded.of(text)
-    return Folded(tuple(sys.intern(w) for w in folded.words), folded.text)
+def _fold_text(text: str) -> str:
+    """Folded text, words joined by single spaces (cached: a quotation printed many times is
+    folded once; only the string is kept, not its words)."""
+    return Folded.of(text).text
 
 
 # How strong a match is: (matched as a whole text, score); stronger compares greater.
@@ -232,7 +238,7 @@ class Clustering:
         record = self.records.get(quote_id)
         if record is None or (record.kind == SCARE and not self.include_scare):
             return None
-        return self._find_version(speaker_key(record.speaker), _fold_text(record.text).text)
+        return self._find_version(speaker_key(record.speaker), _fold_text(record.text))
 
     def cluster_of(self, quote_id: int) -> int | None:
         """Cluster id of a quotation; None for quotations left out (scare quotes) or unknown."""
@@ -262,11 +268,11 @@ class Clustering:
         folded = Folded.of(query)
         best: dict[int, float] = {}
         for key in self.index.shared_grams(grams(folded.words), speaker_key(speaker)):
-            version = self._versions[key]
-            if len(version.folded.words) >= len(folded.words):
-                score = containment(folded, version.folded)
+            version = self._versions[key].folded
+            if len(version.words) >= len(folded.words):
+                score = containment(folded, version)
             else:
-                score = similarity(folded, version.folded)
+                score = similarity(folded, version)
             if score >= threshold:
                 root = self._root[key]
                 best[root] = max(best.get(root, 0.0), score)
@@ -302,17 +308,17 @@ class Clustering:
             return entry
         return None
 
-    def _new_version(self, speaker: str | None, folded: Folded) -> _Version:
-        version = _Version(len(self._versions), speaker, folded)
+    def _new_version(self, speaker: str | None, text: str) -> _Version:
+        version = _Version(len(self._versions), speaker, text)
         self._versions.append(version)
         self._root.append(-1)
-        entry = self._version_of_text.get(folded.text)
+        entry = self._version_of_text.get(text)
         if entry is None:
-            self._version_of_text[folded.text] = version.key
+            self._version_of_text[text] = version.key
         elif isinstance(entry, dict):
             entry[speaker] = version.key
         else:
-            self._version_of_text[folded.text] = {self._versions[entry].speaker: entry, speaker: version.key}
+            self._version_of_text[text] = {self._versions[entry].speaker: entry, speaker: version.key}
         return version
 
     def _take(self, records: Iterable[QuoteRecord], *, report: bool) -> tuple[list[_Version], set[int], set[int]]:
@@ -326,10 +332,10 @@ class Clustering:
             self.records[record.id] = record
             if record.kind == SCARE and not self.include_scare:
                 continue
-            speaker, folded = speaker_key(record.speaker), _fold_text(record.text)
-            key = self._find_version(speaker, folded.text)
+            speaker, text = speaker_key(record.speaker), _fold_text(record.text)
+            key = self._find_version(speaker, text)
             if key is None:
-                version = self._new_version(speaker, folded)
+                version = self._new_version(speaker, text)
                 fresh.append(version)
             else:
                 version = self._versions[key]
@@ -346,15 +352,17 @@ class Clustering:
     def _matches(self, version: _Version, keys: Iterable[int]) -> list[Edge]:
         """Of `keys`, those whose versions match `version`, with the strength of the match."""
         found: list[Edge] = []
+        mine = version.folded
         for key in keys:
             other = self._versions[key]
             if version.speaker and other.speaker:
                 if version.speaker != other.speaker:
                     continue
-                result = match(version.folded, other.folded, units=True)
+                result = match(mine, other.folded, units=True)
+            elif _Version.rank(version) > _Version.rank(other):
+                result = match(mine, other.folded, speakerless=True)
             else:
-                later, earlier = sorted((version, other), key=_Version.rank, reverse=True)
-                result = match(later.folded, earlier.folded, speakerless=True)
+                result = match(other.folded, mine, speakerless=True)
             if result is None:
                 continue
             link = None
@@ -381,15 +389,16 @@ class Clustering:
         found = self._passages.get(key)
         if found is None:
             version = self._versions[key]
+            mine = version.folded
             found = []
             for other_key in self._candidates(version):
                 other = self._versions[other_key]
-                if other.speaker != version.speaker or len(other.folded.words) < OVERLAP_MIN_WORDS:
+                if other.speaker != version.speaker or other.size < OVERLAP_MIN_WORDS:
                     continue
-                result = match(other.folded, version.folded, units=True)
+                result = match(other.folded, mine, units=True)
                 if result is None or result.spans is None:
                     continue
-                if result.how == "overlap" or len(other.folded.words) >= SEPARATE_UNIT_MIN_WORDS:
+                if result.how == "overlap" or other.size >= SEPARATE_UNIT_MIN_WORDS:
                     found.append(result.spans[1])
             self._passages[key] = found
         return found

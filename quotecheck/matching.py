@@ -140,7 +140,7 @@ RELATIONS = (VERBATIM, TRUNCATED, FRAGMENT, REWORDED, PARAPHRASE, EXTENDED)
 # --- Plain data ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Folded:
     """A text folded once for matching: its words and their single-spaced join."""
 
