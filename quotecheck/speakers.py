@@ -1119,9 +1119,13 @@ def sentence_of(starts: list[int], position: int) -> int:
     return bisect.bisect_right(starts, position) - 1
 
 
+# A short aside in brackets between a speaker and the verb: "Ash (who is 90) said".
+_PARENTHETICAL = re.compile(r"\s*\([^()\n]{1,80}\)")
+
+
 def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str | None, str]:
     if span.close_at is not None:
-        after = masked[span.close_at + 1 : s_end]
+        after = _PARENTHETICAL.sub("", masked[span.close_at + 1 : s_end])
         found = _after_attribution(after)
         if found:
             return found, "after"
@@ -1131,7 +1135,7 @@ def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str
     headline = _NAME_COLON.fullmatch(masked, s_start, span.open_at)
     if headline and _is_name(headline.group("np"), 1):
         return headline.group("np"), "headline"  # Aron Feld: “…”
-    before = masked[s_start : span.open_at]
+    before = _PARENTHETICAL.sub("", masked[s_start : span.open_at])
     if span.close_at is not None and _LEADING_PARTICIPLE.match(before):
         # Calling it “…”, X walked out: the subject of the main clause, after the comma
         comma = masked.find(", ", span.close_at, s_end)

@@ -25,6 +25,8 @@ def speakers(article: str, known=None) -> list[tuple[str, str | None]]:
         ("As Maria Lindqvist put it: “The dam is safe.”", "Maria Lindqvist"),
         ("“The dam is safe,” as Maria Lindqvist put it.", "Maria Lindqvist"),
         ("Maria Lindqvist agreed: “The dam is safe.”", "Maria Lindqvist"),
+        ("Maria Lindqvist (who has run the site since 2010) said: “The dam is safe.”", "Maria Lindqvist"),
+        ("“The dam is safe,” Maria Lindqvist (pictured) told reporters.", "Maria Lindqvist"),
     ],
 )
 def test_attribution_patterns(article, expected):
