@@ -116,7 +116,8 @@ def check_quotation(
     terms = [word for word in words(quotation.text) if word not in STOPWORDS] or words(quotation.text)
     matches = []
     for row in store.search_clustered(terms, limit=CHECK_CANDIDATES):
-        found = match(quotation.text, row["text"])
+        # with units: one sentence of a longer known quotation, or another cut of it, is known too
+        found = match(quotation.text, row["text"], units=True)
         if found is not None:
             matches.append((found.score, row))
     if not matches:

@@ -81,6 +81,30 @@ def test_known_words_given_to_another_speaker_are_misattributed(store_2021, tmp_
     assert finding["known"]["speaker"] == "Andrés Manuel López Obrador"
 
 
+def test_one_sentence_of_a_longer_known_quotation_is_truncated_or_misattributed(tmp_path):
+    db = tmp_path / "q.db"
+    speech = tmp_path / "speech.txt"
+    speech.write_text(
+        "---\noutlet: The Harbour Post\ndate: 2021-03-01\n---\n"
+        "Mayor Lena Holm spoke at the quay on Monday.\n\n"
+        "“We listened to the families for months and we changed the plan twice. The harbour will reopen "
+        "to every fishing boat before the summer season begins. Nobody will be left out, and nobody will "
+        "pay more than they paid last year,” Holm said.\n",
+        encoding="utf-8",
+    )
+    assert run(db, "ingest", str(speech)).exit_code == 0
+    article = tmp_path / "cut.txt"
+    article.write_text(
+        "---\noutlet: Coast News\ndate: 2021-03-02\n---\n"
+        "“The harbour will reopen to every fishing boat before the summer season begins,” Mayor Lena Holm said.\n\n"
+        "“The harbour will reopen to every fishing boat before the summer season begins,” said Tom Ash, a fisherman.\n",
+        encoding="utf-8",
+    )
+    result = run(db, "check", str(article), "--format", "json")
+    statuses = [(f["speaker"], f["status"]) for f in findings(result)]
+    assert statuses == [("Lena Holm", "truncated"), ("Tom Ash", "misattributed")]
+
+
 def test_new_and_truncated_are_information_unless_asked(store_2021, tmp_path):
     db = copy_store(store_2021, tmp_path)
     article = tmp_path / "new.txt"
