@@ -1162,7 +1162,7 @@ def _mention_for(masked: str, span: Span, s_start: int, s_end: int) -> tuple[str
 # A quotation signed with a dash ("“…” — Aron Feld") or introduced by a name and a colon at the
 # start of a line ("Aron Feld: “…”", the headline convention, when the article mentions that
 # person elsewhere).
-_DASH_SIGNATURE = re.compile(rf"[^\S\n]*[—–-][^\S\n]*(?P<np>(?:{_CAP_TOKEN}[^\S\n]+)+{_CAP_TOKEN})[^\S\n]*(?:\n|$)")
+_DASH_SIGNATURE = re.compile(rf"[^\S\n]*(?:--|[—–-])[^\S\n]*(?P<np>(?:{_CAP_TOKEN}[^\S\n]+)+{_CAP_TOKEN})[^\S\n]*(?:\n|$)")
 _NAME_COLON = re.compile(rf"(?<![^\n])[^\S\n]*(?P<np>(?:{_CAP_TOKEN}[^\S\n]+)*{_CAP_TOKEN}):[^\S\n]*")
 
 

@@ -312,6 +312,7 @@ def test_a_heading_that_repeats_attributed_words_takes_their_speaker():
     "article, expected",
     [
         ("“We will win this fight.” — Aron Feld", "Aron Feld"),
+        ("“We will win this fight.” -- Aron Feld", "Aron Feld"),
         ("Feld: “We will win this fight”\n\nMayor Aron Feld told a rally on Sunday that the city would resist.",
          "Aron Feld"),
         ("Climate Crisis: “We will win this fight”\n\nMayor Aron Feld told a rally that the city would resist.",
