@@ -13,7 +13,7 @@ How it decides (the rules, in order):
    speakerless rule.
 4. Versions are taken in canonical order. Each joins the cluster holding its strongest edge to an
    earlier version (a match of the whole text beats a containment, then the higher score wins);
-   with no such edge it starts a cluster. Clusters never merge, so two different long quotations
+   with no such edge it starts a cluster. This rule never merges clusters, so two long quotations
    stay apart even when one fragment matches both: the fragment, being shorter, comes later and
    joins the better one, or, when the two come within AMBIGUITY_MARGIN of each other by the same
    kind of match, neither (precision first: a phrase the speaker keeps repeating says nothing about
