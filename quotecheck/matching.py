@@ -362,8 +362,10 @@ def _in_order(short_first: bool, short_span: tuple[int, int], long_span: tuple[i
 def overlap(a: Folded, b: Folded) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The run of words that one of `a` and `b` ends with and the other begins with (see
     OVERLAP_MIN_WORDS), as its window in each; None when they do not overlap."""
-    ending_a = _run_across(a.words, b.words)
-    ending_b = _run_across(b.words, a.words)
+    if len(a.words) < OVERLAP_MIN_WORDS or len(b.words) < OVERLAP_MIN_WORDS:
+        return None
+    ending_a = _run_across(a, b)
+    ending_b = _run_across(b, a)
     if ending_b is None or (ending_a is not None and _size(ending_a) >= _size(ending_b)):
         return ending_a  # the longer run when they overlap both ways
     return ending_b[1], ending_b[0]
@@ -373,15 +375,19 @@ def _size(run: tuple[tuple[int, int], tuple[int, int]]) -> int:
     return run[0][1] - run[0][0]
 
 
-def _run_across(first: Sequence[str], second: Sequence[str]) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """A run that `first` ends with and `second` begins with, as (window in first, window in second)."""
+def _run_across(first_text: Folded, second_text: Folded) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A run that `first_text` ends with and `second_text` begins with, as (window in first, window in
+    second)."""
+    first, second = first_text.words, second_text.words
+    haystack = " " + first_text.text + " "  # searched as text: this runs for most pairs compared
     for skip in range(OVERLAP_EDGE_WORDS + 1):
         probe = second[skip : skip + OVERLAP_MIN_WORDS]
         if len(probe) < OVERLAP_MIN_WORDS:
             return None
-        at = _find_words(probe, first)
-        if at is None:
+        found = haystack.find(" " + " ".join(probe) + " ")
+        if found < 0:
             continue
+        at = haystack.count(" ", 0, found)  # the first occurrence, in words
         size = OVERLAP_MIN_WORDS
         while at + size < len(first) and skip + size < len(second) and first[at + size] == second[skip + size]:
             size += 1
