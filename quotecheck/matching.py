@@ -375,11 +375,11 @@ def _size(run: tuple[tuple[int, int], tuple[int, int]]) -> int:
     return run[0][1] - run[0][0]
 
 
-def _run_across(first_text: Folded, second_text: Folded) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """A run that `first_text` ends with and `second_text` begins with, as (window in first, window in
-    second)."""
-    first, second = first_text.words, second_text.words
-    haystack = " " + first_text.text + " "  # searched as text: this runs for most pairs compared
+def _run_across(ending: Folded, beginning: Folded) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A run that `ending` ends with and `beginning` begins with, as (window in `ending`, window in
+    `beginning`)."""
+    first, second = ending.words, beginning.words
+    haystack = " " + ending.text + " "  # searched as text: this runs for most pairs compared
     for skip in range(OVERLAP_EDGE_WORDS + 1):
         probe = second[skip : skip + OVERLAP_MIN_WORDS]
         if len(probe) < OVERLAP_MIN_WORDS:
